@@ -1,0 +1,20 @@
+using ChatBedrock.Domain;
+
+namespace ChatBedrock.Application;
+
+/// <summary>Where conversations are kept: the port every history store implements.</summary>
+public interface IConversationRepository
+{
+    /// <summary>
+    /// Loads a session's messages, oldest first; an unknown session has none. With <paramref name="newestLimit"/>
+    /// the store may return only the newest messages (at least that many when it has them, keeping turns whole),
+    /// so reading cost need not grow with the conversation.
+    /// </summary>
+    Task<IReadOnlyList<ChatMessage>> LoadAsync(SessionId sessionId, int? newestLimit, CancellationToken cancellationToken);
+
+    /// <summary>Appends one completed turn atomically: both messages or neither, adjacent, after every earlier turn.</summary>
+    Task AppendTurnAsync(SessionId sessionId, ChatTurn turn, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a session's messages. Deleting an unknown session is not an error.</summary>
+    Task DeleteAsync(SessionId sessionId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,57 @@
+using ChatBedrock.Domain;
+
+namespace ChatBedrock.Application;
+
+/// <summary>A chat model: the port every model adapter implements.</summary>
+public interface ILanguageModel
+{
+    /// <summary>Asks for the next assistant message and waits for all of it.</summary>
+    Task<ModelResponse> CompleteAsync(ModelRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Asks for the next assistant message as it is produced: zero or more <see cref="ModelTextDelta"/>
+    /// followed by exactly one <see cref="ModelStreamEnd"/>. Failures are raised as <see cref="ChatException"/>.
+    /// </summary>
+    IAsyncEnumerable<ModelStreamUpdate> StreamAsync(ModelRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>What a model is asked: an optional system prompt and the conversation, oldest first, ending with the user's message.</summary>
+public sealed record ModelRequest(string? SystemPrompt, IReadOnlyList<ChatMessage> Messages, ModelSettings Settings);
+
+/// <summary>Per-call generation settings.</summary>
+public sealed record ModelSettings
+{
+    public int MaxTokens { get; init; } = 1000;
+
+    public double Temperature { get; init; } = 0.5;
+
+    public double? TopP { get; init; }
+
+    public IReadOnlyList<string> StopSequences { get; init; } = [];
+}
+
+/// <summary>Token counts of one model call.</summary>
+public readonly record struct ModelUsage(int InputTokens, int OutputTokens)
+{
+    public int TotalTokens => InputTokens + OutputTokens;
+}
+
+/// <summary>Why the model stopped. Known values are listed; unknown ones from a provider are kept as they are.</summary>
+public static class StopReasons
+{
+    public const string EndTurn = "end_turn";
+    public const string MaxTokens = "max_tokens";
+    public const string StopSequence = "stop_sequence";
+}
+
+/// <summary>A complete answer.</summary>
+public sealed record ModelResponse(string Text, ModelUsage Usage, string StopReason);
+
+/// <summary>One item of a streamed answer.</summary>
+public abstract record ModelStreamUpdate;
+
+/// <summary>A piece of the answer's text, in order.</summary>
+public sealed record ModelTextDelta(string Text) : ModelStreamUpdate;
+
+/// <summary>The end of a streamed answer.</summary>
+public sealed record ModelStreamEnd(ModelUsage Usage, string StopReason) : ModelStreamUpdate;

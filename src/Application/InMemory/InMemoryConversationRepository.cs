@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using ChatBedrock.Domain;
+
+namespace ChatBedrock.Application.InMemory;
+
+/// <summary>A thread-safe, process-local store: for tests and hosts that want no persistence.</summary>
+internal sealed class InMemoryConversationRepository : IConversationRepository
+{
+    private readonly ConcurrentDictionary<string, List<ChatMessage>> _sessions = new(StringComparer.Ordinal);
+
+    public Task<IReadOnlyList<ChatMessage>> LoadAsync(SessionId sessionId, int? newestLimit, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_sessions.TryGetValue(sessionId.Value, out var messages))
+        {
+            return Task.FromResult<IReadOnlyList<ChatMessage>>([]);
+        }
+
+        lock (messages)
+        {
+            var skip = newestLimit is { } limit ? Math.Max(0, messages.Count - limit) : 0;
+            return Task.FromResult<IReadOnlyList<ChatMessage>>(messages.GetRange(skip, messages.Count - skip));
+        }
+    }
+
+    public Task AppendTurnAsync(SessionId sessionId, ChatTurn turn, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(turn);
+        cancellationToken.ThrowIfCancellationRequested();
+        while (true)
+        {
+            var messages = _sessions.GetOrAdd(sessionId.Value, static _ => []);
+            lock (messages)
+            {
+                // A concurrent delete may have removed this list; only append to the live one.
+                if (_sessions.TryGetValue(sessionId.Value, out var live) && ReferenceEquals(live, messages))
+                {
+                    messages.Add(turn.User);
+                    messages.Add(turn.Assistant);
+                    return Task.CompletedTask;
+                }
+            }
+        }
+    }
+
+    public Task DeleteAsync(SessionId sessionId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_sessions.TryRemove(sessionId.Value, out var messages))
+        {
+            lock (messages)
+            {
+                messages.Clear();
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+}

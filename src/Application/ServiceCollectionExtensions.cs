@@ -1,0 +1,38 @@
+using ChatBedrock.Application;
+using ChatBedrock.Application.InMemory;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers ChatBedrock's use case and the in-memory store.</summary>
+public static class ChatBedrockApplicationServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="ContinueConversation"/> with its options (validated at start-up) and
+    /// <see cref="TimeProvider.System"/> when no time provider is registered. Calling it again only adds
+    /// <paramref name="configure"/>. A model and a repository must be registered separately.
+    /// </summary>
+    public static IServiceCollection AddContinueConversation(this IServiceCollection services, Action<ConversationOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<ConversationOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConversationOptions>, ConversationOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ContinueConversation>();
+        return services;
+    }
+
+    /// <summary>Registers a thread-safe, process-local <see cref="IConversationRepository"/> unless one is registered.</summary>
+    public static IServiceCollection AddInMemoryConversationRepository(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<IConversationRepository, InMemoryConversationRepository>();
+        return services;
+    }
+}

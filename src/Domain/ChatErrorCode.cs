@@ -1,0 +1,48 @@
+namespace ChatBedrock.Domain;
+
+/// <summary>Machine-readable reason carried by every <see cref="ChatException"/>.</summary>
+/// <remarks>The names are part of the public contract: hosts expose them as error types.</remarks>
+public enum ChatErrorCode
+{
+    /// <summary>The input text is absent, empty or whitespace only.</summary>
+    InputMissing,
+
+    /// <summary>The input text is longer than the configured maximum.</summary>
+    InputTooLong,
+
+    /// <summary>The input text is not valid Unicode (it contains a lone surrogate).</summary>
+    InputInvalid,
+
+    /// <summary>A client-supplied session id breaks the session-id rule.</summary>
+    SessionIdInvalid,
+
+    /// <summary>The request itself is malformed (bad JSON, wrong types, bad encoding).</summary>
+    RequestInvalid,
+
+    /// <summary>The request body is larger than the host accepts.</summary>
+    RequestTooLarge,
+
+    /// <summary>The model throttled the call (quota or rate); retrying later may succeed.</summary>
+    ModelThrottled,
+
+    /// <summary>The model rejected the request as invalid (e.g. a model that needs an inference profile).</summary>
+    ModelInvalidRequest,
+
+    /// <summary>The caller may not use the model (model access not granted, or IAM denies it).</summary>
+    ModelAccessDenied,
+
+    /// <summary>The model id is unknown in the configured region.</summary>
+    ModelNotFound,
+
+    /// <summary>The model failed or is unavailable after retries.</summary>
+    ModelUnavailable,
+
+    /// <summary>The model did not answer before the deadline.</summary>
+    ModelTimeout,
+
+    /// <summary>No model can be used because none is configured (e.g. no credentials).</summary>
+    ModelNotConfigured,
+
+    /// <summary>The conversation history store cannot be used (missing table, denied, throttled, unreachable).</summary>
+    StoreUnavailable,
+}

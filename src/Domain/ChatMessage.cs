@@ -1,0 +1,43 @@
+namespace ChatBedrock.Domain;
+
+/// <summary>Who wrote a message.</summary>
+public enum ChatRole
+{
+    User,
+    Assistant,
+    System,
+}
+
+/// <summary>One message of a conversation.</summary>
+/// <param name="Role">Who wrote it.</param>
+/// <param name="Content">Its text.</param>
+/// <param name="Timestamp">When it was written; null when the store does not keep time (e.g. LangChain's table).</param>
+public sealed record ChatMessage(ChatRole Role, string Content, DateTimeOffset? Timestamp = null)
+{
+    public static ChatMessage User(string content, DateTimeOffset? timestamp = null) => new(ChatRole.User, content, timestamp);
+
+    public static ChatMessage Assistant(string content, DateTimeOffset? timestamp = null) => new(ChatRole.Assistant, content, timestamp);
+
+    public static ChatMessage System(string content, DateTimeOffset? timestamp = null) => new(ChatRole.System, content, timestamp);
+}
+
+/// <summary>One completed exchange: the user's message and the model's answer, stored together or not at all.</summary>
+public sealed record ChatTurn
+{
+    public ChatTurn(ChatMessage user, ChatMessage assistant)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(assistant);
+        if (user.Role != ChatRole.User || assistant.Role != ChatRole.Assistant)
+        {
+            throw new ArgumentException("A turn is a user message followed by an assistant message.");
+        }
+
+        User = user;
+        Assistant = assistant;
+    }
+
+    public ChatMessage User { get; }
+
+    public ChatMessage Assistant { get; }
+}

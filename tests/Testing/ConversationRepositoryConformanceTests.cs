@@ -1,0 +1,170 @@
+using ChatBedrock.Application;
+using ChatBedrock.Domain;
+
+namespace ChatBedrock.Testing;
+
+/// <summary>
+/// What every <see cref="IConversationRepository"/> must do. A store's test class inherits this and
+/// supplies a fresh repository; each test uses its own session ids, so stores may be shared.
+/// </summary>
+public abstract class ConversationRepositoryConformanceTests
+{
+    /// <summary>A repository to test. Called once per test.</summary>
+    protected abstract Task<IConversationRepository> CreateRepositoryAsync();
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected static ChatTurn Turn(string user, string assistant) => new(ChatMessage.User(user), ChatMessage.Assistant(assistant));
+
+    [Fact]
+    public async Task AppendTurn_ThenLoad_RoundTripsJapaneseEmojiAndMultiLineText()
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = SessionId.New();
+        var user = "おはようございます。今日の新潟の天気はどうですか？\n二行目 🌤️👨‍👩‍👧";
+        var assistant = "こんにちは！\r\n\tIndented line with \"quotes\" and \\ backslash 🎉\n\n最後";
+
+        await repository.AppendTurnAsync(id, Turn(user, assistant), Ct);
+
+        var messages = await repository.LoadAsync(id, null, Ct);
+        messages.Select(m => (m.Role, m.Content)).Should().Equal((ChatRole.User, user), (ChatRole.Assistant, assistant));
+    }
+
+    [Fact]
+    public async Task AppendTurn_ManyTimes_KeepsOrder()
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = SessionId.New();
+        for (var i = 0; i < 5; i++)
+        {
+            await repository.AppendTurnAsync(id, Turn($"q{i}", $"a{i}"), Ct);
+        }
+
+        var messages = await repository.LoadAsync(id, null, Ct);
+        messages.Select(m => m.Content).Should().Equal("q0", "a0", "q1", "a1", "q2", "a2", "q3", "a3", "q4", "a4");
+        messages.Select(m => m.Role).Should().Equal(Enumerable.Range(0, 5).SelectMany(_ => new[] { ChatRole.User, ChatRole.Assistant }));
+    }
+
+    [Fact]
+    public async Task Load_WithNewestLimit_ReturnsAtLeastTheNewestMessagesInOrder()
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = SessionId.New();
+        for (var i = 0; i < 6; i++)
+        {
+            await repository.AppendTurnAsync(id, Turn($"q{i}", $"a{i}"), Ct);
+        }
+
+        var messages = await repository.LoadAsync(id, 4, Ct);
+
+        messages.Count.Should().BeGreaterThanOrEqualTo(4);
+        messages.Select(m => m.Content).TakeLast(4).Should().Equal("q4", "a4", "q5", "a5");
+        var all = await repository.LoadAsync(id, null, Ct);
+        all.Select(m => m.Content).Should().EndWith(messages.Select(m => m.Content));
+    }
+
+    [Fact]
+    public async Task Load_UnknownSession_ReturnsEmptyHistory()
+    {
+        var repository = await CreateRepositoryAsync();
+
+        var messages = await repository.LoadAsync(SessionId.New(), null, Ct);
+
+        messages.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Delete_RemovesTheSessionAndOnlyIt()
+    {
+        var repository = await CreateRepositoryAsync();
+        var doomed = SessionId.New();
+        var kept = SessionId.New();
+        await repository.AppendTurnAsync(doomed, Turn("q", "a"), Ct);
+        await repository.AppendTurnAsync(kept, Turn("q2", "a2"), Ct);
+
+        await repository.DeleteAsync(doomed, Ct);
+
+        (await repository.LoadAsync(doomed, null, Ct)).Should().BeEmpty();
+        (await repository.LoadAsync(kept, null, Ct)).Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task Delete_UnknownSession_Succeeds()
+    {
+        var repository = await CreateRepositoryAsync();
+
+        var act = () => repository.DeleteAsync(SessionId.New(), Ct);
+
+        await act.Should().NotThrowAsync();
+    }
+
+    [Fact]
+    public async Task AppendTurn_AfterDelete_StartsAFreshHistory()
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = SessionId.New();
+        await repository.AppendTurnAsync(id, Turn("old", "old answer"), Ct);
+        await repository.DeleteAsync(id, Ct);
+
+        await repository.AppendTurnAsync(id, Turn("new", "new answer"), Ct);
+
+        (await repository.LoadAsync(id, null, Ct)).Select(m => m.Content).Should().Equal("new", "new answer");
+    }
+
+    [Fact]
+    public async Task AppendTurn_WhenFiftyConcurrent_LosesNothingAndKeepsPairsAdjacent()
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = SessionId.New();
+
+        await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
+            Task.Run(() => repository.AppendTurnAsync(id, Turn($"q{i}", $"a{i}"), Ct), Ct)));
+
+        var messages = await repository.LoadAsync(id, null, Ct);
+        messages.Should().HaveCount(100);
+        for (var i = 0; i < messages.Count; i += 2)
+        {
+            messages[i].Role.Should().Be(ChatRole.User);
+            messages[i + 1].Role.Should().Be(ChatRole.Assistant);
+            messages[i + 1].Content.Should().Be("a" + messages[i].Content[1..], "a turn's two messages stay adjacent");
+        }
+
+        messages.Where(m => m.Role == ChatRole.User).Select(m => m.Content)
+            .Should().BeEquivalentTo(Enumerable.Range(0, 50).Select(i => $"q{i}"));
+    }
+
+    [Fact]
+    public async Task AppendTurn_ToManySessionsConcurrently_NeverLeaksBetweenSessions()
+    {
+        var repository = await CreateRepositoryAsync();
+        var ids = Enumerable.Range(0, 10).Select(_ => SessionId.New()).ToArray();
+
+        await Task.WhenAll(ids.SelectMany(id => Enumerable.Range(0, 3).Select(i =>
+            Task.Run(() => repository.AppendTurnAsync(id, Turn($"{id.Value}:q{i}", $"{id.Value}:a{i}"), Ct), Ct))));
+
+        foreach (var id in ids)
+        {
+            var messages = await repository.LoadAsync(id, null, Ct);
+            messages.Should().HaveCount(6);
+            messages.Should().OnlyContain(m => m.Content.StartsWith(id.Value + ":", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task AppendTurn_WithUnusualButValidSessionIds_KeepsThemApart()
+    {
+        var repository = await CreateRepositoryAsync();
+        var suffix = Guid.NewGuid().ToString("N");
+        var ids = new[] { $"セッション-{suffix}", $"a b.c_{suffix}", $"{suffix}?x=1&y=%2F", $"{suffix}🙂" }.Select(SessionId.Parse).ToArray();
+
+        foreach (var id in ids)
+        {
+            await repository.AppendTurnAsync(id, Turn(id.Value, "ok"), Ct);
+        }
+
+        foreach (var id in ids)
+        {
+            (await repository.LoadAsync(id, null, Ct)).Select(m => m.Content).Should().Equal(id.Value, "ok");
+        }
+    }
+}
