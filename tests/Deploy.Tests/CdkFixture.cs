@@ -23,6 +23,12 @@ public sealed class CdkFixture : IDisposable
             Environment.SetEnvironmentVariable("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20");
         }
 
+        // Set by the CDK CLI for the app it starts; here they would make the template depend on the shell.
+        foreach (var variable in (string[])["CDK_CONTEXT_JSON", "CDK_OUTDIR", "CDK_DEFAULT_ACCOUNT", "CDK_DEFAULT_REGION"])
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+
         var path = Environment.GetEnvironmentVariable("PATH") ?? "";
         if (!path.Split(Path.PathSeparator).Any(directory => File.Exists(Path.Combine(directory, OperatingSystem.IsWindows() ? "node.exe" : "node"))))
         {
