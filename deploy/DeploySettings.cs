@@ -46,7 +46,7 @@ internal sealed record DeploySettings
     public IReadOnlyDictionary<string, string> HostSettings { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Optional context keys and the Lambda host variable each one sets.</summary>
-    internal static readonly IReadOnlyList<(string Key, string Variable, Func<string, bool> IsValid, string Expected)> PassThrough =
+    private static readonly IReadOnlyList<(string Key, string Variable, Func<string, bool> IsValid, string Expected)> PassThrough =
     [
         ("maxTokens", "CHAT_MAX_TOKENS", IsPositiveInteger, "a positive whole number"),
         ("temperature", "CHAT_TEMPERATURE", v => decimal.TryParse(v, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out _), "a number such as 0.5"),
