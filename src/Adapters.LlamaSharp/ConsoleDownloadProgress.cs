@@ -40,7 +40,7 @@ public sealed class ConsoleDownloadProgress : IProgress<DownloadProgress>
         _lastStep = step;
         var filled = (int)(value.Fraction * Width);
         var line = string.Create(CultureInfo.InvariantCulture,
-            $"{_label} [{new string('#', filled)}{new string('.', Width - filled)}] {value.Fraction,4:P0} {value.BytesReceived / 1e6,6:F1}/{value.TotalBytes / 1e6:F1} MB");
+            $"{_label} [{new string('#', filled)}{new string('.', Width - filled)}] {value.Fraction * 100,3:F0}% {value.BytesReceived / 1e6,6:F1}/{value.TotalBytes / 1e6:F1} MB");
         if (_redrawInPlace)
         {
             _writer.Write('\r' + line);
