@@ -57,7 +57,7 @@ internal sealed class ChatTemplate
                 ? chosen
                 : throw new ChatException(ChatErrorCode.ModelNotConfigured,
                     $"{LlamaSharpModelOptions.SectionName}:{nameof(LlamaSharpModelOptions.ChatTemplate)} is not a chat template llama.cpp recognises. " +
-                    "Use a built-in name such as chatml, llama3, gemma or mistral-v7, or leave it unset to use the model's own.");
+                    "Use a built-in name such as chatml, llama3, gemma, mistral-v7 or phi3, or leave it unset to use the model's own.");
         }
 
         if (fromModel is null)

@@ -159,7 +159,8 @@ internal sealed class LlamaSharpLanguageModel : ILanguageModel, IDisposable
         {
             Log.ModelLoadFailed(_logger, path, e);
             throw new ChatException(ChatErrorCode.ModelUnavailable,
-                $"The local model '{path}' could not be loaded: {e.Message} Check that it is a complete GGUF chat model that llama.cpp supports.", e);
+                $"The local model '{path}' could not be loaded ({e.GetBaseException().Message}). Check that it is a complete GGUF chat model " +
+                "that llama.cpp supports, and on Linux that the OpenMP runtime (libgomp1) is installed.", e);
         }
     }
 }

@@ -78,6 +78,18 @@ public sealed class ChatTemplateTests
             .Should().Be("<|im_start|>system\nA<|im_end|>\n<|im_start|>system\nB<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n");
     }
 
+    [Theory]
+    [InlineData("chatml")]
+    [InlineData("llama3")]
+    [InlineData("gemma")]
+    [InlineData("mistral-v7")]
+    [InlineData("phi3")]
+    [InlineData("deepseek3")]
+    public void TryCreate_AcceptsTheBuiltInNamesTheDocumentationLists(string name)
+    {
+        ChatTemplate.TryCreate(name, "test", out _).Should().BeTrue();
+    }
+
     [Fact]
     public void TryCreate_WithATemplateLlamaCppDoesNotKnow_Fails()
     {
