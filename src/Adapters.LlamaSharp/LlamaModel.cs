@@ -54,7 +54,7 @@ internal sealed class LlamaModel : IDisposable
         try
         {
             var template = ChatTemplate.Resolve(options.ChatTemplate, weights.NativeHandle.GetTemplate(strict: false));
-            var contexts = new ContextPool(options.MaxConcurrentRequests, () => weights.CreateContext(parameters));
+            var contexts = new ContextPool(options.MaxConcurrentRequests, () => CreateContext(weights, parameters));
             return new LlamaModel(weights, template, contexts, options.BatchSize, options.Seed);
         }
         catch
@@ -162,6 +162,21 @@ internal sealed class LlamaModel : IDisposable
     {
         _contexts.Dispose();
         _weights.Dispose();
+    }
+
+    private static LLamaContext CreateContext(LLamaWeights weights, ModelParams parameters)
+    {
+        try
+        {
+            return weights.CreateContext(parameters);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new ChatException(ChatErrorCode.ModelUnavailable,
+                $"llama.cpp could not create a context of {parameters.ContextSize} tokens ({e.GetBaseException().Message}). " +
+                $"Lower {LlamaSharpModelOptions.SectionName}:{nameof(LlamaSharpModelOptions.ContextSize)} or " +
+                $"{LlamaSharpModelOptions.SectionName}:{nameof(LlamaSharpModelOptions.MaxConcurrentRequests)}.", e);
+        }
     }
 
     private DefaultSamplingPipeline CreateSampler(ModelSettings settings)

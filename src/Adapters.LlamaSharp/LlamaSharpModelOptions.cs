@@ -14,9 +14,14 @@ public sealed class LlamaSharpModelOptions
     /// <summary>Tokens one conversation (prompt and answer) may hold (256 to 131072). Default 4096.</summary>
     public int ContextSize { get; set; } = 4096;
 
-    /// <summary>CPU threads one request computes on (1 to the processor count). Default: the processor count.</summary>
-    /// <remarks>More threads than cores makes llama.cpp several times slower, not faster.</remarks>
-    public int Threads { get; set; } = Environment.ProcessorCount;
+    /// <summary>CPU threads the model computes on (1 to the processor count). Default: half the processors, at least 1.</summary>
+    /// <remarks>
+    /// llama.cpp's threads wait for each other by spinning, so a thread that loses its core stalls the rest:
+    /// on the busy 2-core development machine 2 threads were about 100 times slower than 1 (docs/benchmarks.md).
+    /// Half the logical processors is the physical cores on machines with SMT, and leaves room for the host
+    /// and the browser elsewhere.
+    /// </remarks>
+    public int Threads { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
 
     /// <summary>
     /// Prompt tokens read per step (16 to 4096, at most <see cref="ContextSize"/>). Default 256. Cancellation is
