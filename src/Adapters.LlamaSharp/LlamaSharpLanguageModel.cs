@@ -127,7 +127,14 @@ internal sealed class LlamaSharpLanguageModel : ILanguageModel, IDisposable
         await _loading.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return _model ??= await LoadAsync(cancellationToken).ConfigureAwait(false);
+            if (_model is { } loadedMeanwhile)
+            {
+                return loadedMeanwhile;
+            }
+
+            var model = await LoadAsync(cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _model, model);
+            return model;
         }
         finally
         {
