@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 # Debian packages the tests use, and why.
-APT_PACKAGES=()
+APT_PACKAGES=(
+  libgomp1 # OpenMP runtime that LLamaSharp.Backend.Cpu's llama.cpp libraries link against (local-model tests)
+)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
