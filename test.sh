@@ -6,7 +6,11 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 # Debian packages the tests use, and why.
-APT_PACKAGES=()
+APT_PACKAGES=(
+  clang        # Native AOT links the Lambda bootstrap with clang (Hosts.Lambda.Tests publishes it)
+  zlib1g-dev   # ... and against zlib
+  binutils     # objdump: the bootstrap's glibc symbol versions are checked against Amazon Linux 2023
+)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

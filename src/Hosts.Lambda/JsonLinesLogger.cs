@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Unicode;
 using Microsoft.Extensions.Logging;
 
 namespace ChatBedrock.Hosts.Lambda;
@@ -13,7 +12,8 @@ namespace ChatBedrock.Hosts.Lambda;
 /// </summary>
 internal sealed class JsonLinesLoggerProvider(TextWriter output, LogLevel minimumLevel, TimeProvider time) : ILoggerProvider
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
+    // Log lines are read as JSON, never embedded in HTML: only what JSON itself requires is escaped.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly AsyncLocal<string?> _requestId = new();
     private readonly Lock _gate = new();
