@@ -34,9 +34,13 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
     public Task<RecordedCall> InitError => _initError.Task;
 
     /// <summary>Queues an event for /next and returns it, to await what the host answers.</summary>
-    public Invocation Invoke(string payload, DateTimeOffset? deadline = null, string? traceId = null, int answerStatus = 202)
+    public Invocation Invoke(string payload, DateTimeOffset? deadline = null, string? traceId = null, int answerStatus = 202) =>
+        Invoke(Encoding.UTF8.GetBytes(payload), deadline, traceId, answerStatus);
+
+    /// <summary>Queues an event given as raw bytes (which need not be UTF-8).</summary>
+    public Invocation Invoke(byte[] payload, DateTimeOffset? deadline = null, string? traceId = null, int answerStatus = 202)
     {
-        var invocation = new Invocation(Guid.NewGuid().ToString(), Encoding.UTF8.GetBytes(payload), deadline, traceId, answerStatus);
+        var invocation = new Invocation(Guid.NewGuid().ToString(), payload, deadline, traceId, answerStatus);
         _invocations[invocation.RequestId] = invocation;
         _events.Writer.TryWrite(invocation);
         return invocation;
