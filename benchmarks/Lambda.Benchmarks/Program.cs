@@ -1,3 +1,4 @@
 using BenchmarkDotNet.Running;
+using ChatBedrock.Lambda.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(InvocationOverheadBenchmarks).Assembly).Run(args);

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using ChatBedrock.Domain;
+using ChatBedrock.Testing.Lambda;
 
 namespace ChatBedrock.Hosts.Lambda.Tests;
 

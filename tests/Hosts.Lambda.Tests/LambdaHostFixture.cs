@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using ChatBedrock.Application;
 using ChatBedrock.Testing;
+using ChatBedrock.Testing.Lambda;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

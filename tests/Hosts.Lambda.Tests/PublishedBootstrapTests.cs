@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ChatBedrock.Testing.Lambda;
 
 namespace ChatBedrock.Hosts.Lambda.Tests;
 

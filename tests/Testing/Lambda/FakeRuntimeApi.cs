@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Threading.Channels;
 
-namespace ChatBedrock.Hosts.Lambda.Tests;
+namespace ChatBedrock.Testing.Lambda;
 
 /// <summary>
 /// An in-process Lambda Runtime API on loopback, speaking raw HTTP/1.1 so tests see exactly what the host
@@ -17,6 +17,7 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
     private readonly Channel<Invocation> _events = Channel.CreateUnbounded<Invocation>();
     private readonly ConcurrentDictionary<string, Invocation> _invocations = new();
     private readonly TaskCompletionSource<RecordedCall> _initError = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _firstNext = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentBag<TcpClient> _clients = [];
     private readonly Task _accepting;
@@ -32,6 +33,9 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
 
     /// <summary>Completes when the host posts to /runtime/init/error.</summary>
     public Task<RecordedCall> InitError => _initError.Task;
+
+    /// <summary>Completes when the host first asks for an event: its initialization is over.</summary>
+    public Task FirstNext => _firstNext.Task;
 
     /// <summary>Queues an event for /next and returns it, to await what the host answers.</summary>
     public Invocation Invoke(string payload, DateTimeOffset? deadline = null, string? traceId = null, int answerStatus = 202) =>
@@ -100,6 +104,7 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
 
                 if (method == "GET" && path == "/2018-06-01/runtime/invocation/next")
                 {
+                    _firstNext.TrySetResult();
                     var next = await _events.Reader.ReadAsync(_stop.Token);
                     var extra = new StringBuilder()
                         .Append("Lambda-Runtime-Aws-Request-Id: ").Append(next.RequestId).Append("\r\n")
@@ -283,7 +288,11 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
                 }
 
                 var chunk = await ReadExactlyAsync(size, cancellationToken);
-                (await ReadLineAsync(cancellationToken)).Should().BeEmpty("a chunk ends with CRLF");
+                if (await ReadLineAsync(cancellationToken) is not "")
+                {
+                    throw new IOException("A chunk did not end with CRLF.");
+                }
+
                 call.Chunks.Add(chunk);
                 body.Write(chunk);
                 invocation?.Chunks.Writer.TryWrite(chunk);
