@@ -8,6 +8,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 # Debian packages the tests use, and why.
 APT_PACKAGES=(
   libgomp1 # OpenMP runtime that LLamaSharp.Backend.Cpu's llama.cpp libraries link against (local-model tests)
+  clang        # Native AOT links the Lambda bootstrap with clang (Hosts.Lambda.Tests publishes it)
+  zlib1g-dev   # ... and against zlib
+  binutils     # objdump: the bootstrap's glibc symbol versions are checked against Amazon Linux 2023
 )
 
 missing=()

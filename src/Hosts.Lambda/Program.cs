@@ -1,3 +1,5 @@
-// The Lambda runtime loop arrives with the Lambda host issue; until then the host only states that.
-Console.Error.WriteLine("ChatBedrock's Lambda host is not built yet.");
-return 1;
+using ChatBedrock.Hosts.Lambda;
+using Microsoft.Extensions.Configuration;
+
+var environment = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+return await LambdaHost.RunAsync(new LambdaHostOptions { Configuration = environment }, CancellationToken.None).ConfigureAwait(false);

@@ -1,0 +1,93 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using ChatBedrock.Application;
+using ChatBedrock.Domain;
+using ChatBedrock.Hosts.Lambda;
+using ChatBedrock.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChatBedrock.Lambda.Benchmarks;
+
+/// <summary>
+/// What the host adds to one invocation, model and store excluded (both answer at once): reading the event,
+/// routing, the use case's bookkeeping, the JSON answer and the payload-2.0 response. The Runtime API's own
+/// HTTP round trips are not included (they are Lambda's, on loopback).
+/// </summary>
+[MemoryDiagnoser]
+public class InvocationOverheadBenchmarks
+{
+    private ServiceProvider _services = null!;
+    private ChatHttpHandler _handler = null!;
+    private byte[] _functionUrlEvent = null!;
+    private byte[] _directEvent = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _services = new ServiceCollection()
+            .AddLogging()
+            .AddContinueConversation()
+            .AddSingleton<IConversationRepository, InstantRepository>()
+            .AddSingleton<ILanguageModel, InstantModel>()
+            .AddChatHttp()
+            .BuildServiceProvider();
+        _handler = _services.GetRequiredService<ChatHttpHandler>();
+        _functionUrlEvent = Encoding.UTF8.GetBytes("""
+            {"version":"2.0","routeKey":"$default","rawPath":"/","rawQueryString":"input_text=%E3%81%8A%E3%81%AF%E3%82%88%E3%81%86",
+             "headers":{"host":"abc.lambda-url.ap-northeast-1.on.aws","user-agent":"curl/8.0","accept":"*/*"},
+             "queryStringParameters":{"input_text":"おはよう"},
+             "requestContext":{"accountId":"anonymous","apiId":"abc","domainName":"abc.lambda-url.ap-northeast-1.on.aws",
+               "http":{"method":"GET","path":"/","protocol":"HTTP/1.1","sourceIp":"203.0.113.1","userAgent":"curl/8.0"},
+               "requestId":"0d7f8a2c-1b7e-4a53-9a1e-2d1f8e3c4b5a","routeKey":"$default","stage":"$default","timeEpoch":1700000000000},
+             "isBase64Encoded":false}
+            """);
+        _directEvent = Encoding.UTF8.GetBytes("""{"input_text": "おはようございます。今日の新潟の天気はどうですか？"}""");
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _services.Dispose();
+
+    [Benchmark(Baseline = true)]
+    public async Task<byte[]> FunctionUrlGet()
+    {
+        var request = LambdaEvents.IsHttpEvent(_functionUrlEvent) ? LambdaEvents.FromFunctionUrl(_functionUrlEvent) : throw new InvalidOperationException();
+        var response = new BufferedResponse();
+        await _handler.HandleAsync(request, response, CancellationToken.None);
+        return JsonSerializer.SerializeToUtf8Bytes(response.ToFunctionUrlResponse(), LambdaJsonContext.Default.FunctionUrlResponse);
+    }
+
+    [Benchmark]
+    public async Task<byte[]> DirectInvocation()
+    {
+        var request = LambdaEvents.IsHttpEvent(_directEvent) ? throw new InvalidOperationException() : LambdaEvents.FromDirectInvocation(_directEvent);
+        var response = new BufferedResponse();
+        await _handler.HandleAsync(request, response, CancellationToken.None);
+        return response.Body;
+    }
+
+    private sealed class InstantModel : ILanguageModel
+    {
+        private static readonly ModelResponse Answer = new("おはようございます。新潟は晴れです。", new ModelUsage(20, 12), StopReasons.EndTurn);
+
+        public Task<ModelResponse> CompleteAsync(ModelRequest request, CancellationToken cancellationToken) => Task.FromResult(Answer);
+
+        public async IAsyncEnumerable<ModelStreamUpdate> StreamAsync(ModelRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await Task.CompletedTask;
+            yield return new ModelTextDelta(Answer.Text);
+            yield return new ModelStreamEnd(Answer.Usage, Answer.StopReason);
+        }
+    }
+
+    private sealed class InstantRepository : IConversationRepository
+    {
+        public Task<IReadOnlyList<ChatMessage>> LoadAsync(SessionId sessionId, int? newestLimit, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<ChatMessage>>([]);
+
+        public Task AppendTurnAsync(SessionId sessionId, ChatTurn turn, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task DeleteAsync(SessionId sessionId, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,142 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace ChatBedrock.Hosting;
+
+/// <summary>
+/// The <c>CHAT_*</c> settings every host reads (environment variables, or any configuration source with the
+/// same keys), parsed once. <see cref="Read"/> reports every malformed value at once, each naming its variable.
+/// </summary>
+public sealed record ChatBedrockSettings
+{
+    public const string DefaultModelId = "anthropic.claude-3-haiku-20240307-v1:0";
+    public const string DefaultTableName = "ChatMessageHistory";
+
+    /// <summary><c>CHAT_MODEL_ID</c>: the Bedrock model or inference profile.</summary>
+    public string ModelId { get; init; } = DefaultModelId;
+
+    /// <summary><c>CHAT_MODEL_REGION</c>, else <c>AWS_REGION</c>, else <c>AWS_DEFAULT_REGION</c>; null leaves it to the SDK.</summary>
+    public string? ModelRegion { get; init; }
+
+    /// <summary><c>CHAT_MAX_TOKENS</c>; null keeps the use case's default (1000).</summary>
+    public int? MaxTokens { get; init; }
+
+    /// <summary><c>CHAT_TEMPERATURE</c>; null keeps the use case's default (0.5).</summary>
+    public double? Temperature { get; init; }
+
+    /// <summary><c>CHAT_SYSTEM_PROMPT</c>; none by default.</summary>
+    public string? SystemPrompt { get; init; }
+
+    /// <summary><c>CHAT_MAX_INPUT_CHARS</c>; null keeps the use case's default (16,000).</summary>
+    public int? MaxInputChars { get; init; }
+
+    /// <summary><c>CHAT_TABLE_NAME</c>: the DynamoDB history table.</summary>
+    public string TableName { get; init; } = DefaultTableName;
+
+    /// <summary><c>CHAT_HISTORY_LAYOUT</c>: <c>langchain</c> (default, one item per session as the seed) or <c>turns</c>.</summary>
+    public HistoryLayout HistoryLayout { get; init; } = HistoryLayout.LangChain;
+
+    /// <summary><c>CHAT_HISTORY_TTL_SECONDS</c>: how long a session is kept after its last turn; null keeps it forever.</summary>
+    public TimeSpan? HistoryTimeToLive { get; init; }
+
+    /// <summary><c>CHAT_STREAMING</c>: answer Function URL requests with response streaming (invoke mode RESPONSE_STREAM).</summary>
+    public bool Streaming { get; init; }
+
+    /// <summary><c>CHAT_CORS_ALLOWED_ORIGINS</c>: comma-separated origins, or <c>*</c>.</summary>
+    public IReadOnlyList<string> CorsAllowedOrigins { get; init; } = [];
+
+    /// <summary><c>AWS_ENDPOINT_URL_DYNAMODB</c>, else <c>AWS_ENDPOINT_URL</c>: a DynamoDB-compatible endpoint (tests, DynamoDB Local).</summary>
+    public Uri? DynamoDbEndpoint { get; init; }
+
+    /// <summary><c>AWS_ENDPOINT_URL_BEDROCK_RUNTIME</c>, else <c>AWS_ENDPOINT_URL</c>: a Bedrock-compatible endpoint.</summary>
+    public Uri? BedrockEndpoint { get; init; }
+
+    /// <summary>Reads the settings; throws <see cref="ChatConfigurationException"/> naming every malformed variable.</summary>
+    public static ChatBedrockSettings Read(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var problems = new List<string>();
+        var settings = new ChatBedrockSettings
+        {
+            ModelId = Text("CHAT_MODEL_ID") ?? DefaultModelId,
+            ModelRegion = Text("CHAT_MODEL_REGION") ?? Text("AWS_REGION") ?? Text("AWS_DEFAULT_REGION"),
+            MaxTokens = Parse<int>("CHAT_MAX_TOKENS", "an integer", s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : (int?)null),
+            Temperature = Parse<double>("CHAT_TEMPERATURE", "a number such as 0.5", s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v : (double?)null),
+            SystemPrompt = Text("CHAT_SYSTEM_PROMPT"),
+            MaxInputChars = Parse<int>("CHAT_MAX_INPUT_CHARS", "an integer", s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : (int?)null),
+            TableName = Text("CHAT_TABLE_NAME") ?? DefaultTableName,
+            HistoryLayout = Parse("CHAT_HISTORY_LAYOUT", "'langchain' or 'turns'", s => s.ToUpperInvariant() switch
+            {
+                "LANGCHAIN" => HistoryLayout.LangChain,
+                "TURNS" => HistoryLayout.Turns,
+                _ => (HistoryLayout?)null,
+            }) ?? HistoryLayout.LangChain,
+            HistoryTimeToLive = Parse("CHAT_HISTORY_TTL_SECONDS", "a whole number of seconds from 1", s =>
+                long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v is >= 1 and <= 10L * 366 * 24 * 3600 ? TimeSpan.FromSeconds(v) : (TimeSpan?)null),
+            Streaming = Parse("CHAT_STREAMING", "'true' or 'false'", s => bool.TryParse(s, out var v) ? v : (bool?)null) ?? false,
+            CorsAllowedOrigins = Text("CHAT_CORS_ALLOWED_ORIGINS")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [],
+            DynamoDbEndpoint = Endpoint("AWS_ENDPOINT_URL_DYNAMODB") ?? Endpoint("AWS_ENDPOINT_URL"),
+            BedrockEndpoint = Endpoint("AWS_ENDPOINT_URL_BEDROCK_RUNTIME") ?? Endpoint("AWS_ENDPOINT_URL"),
+        };
+
+        return problems.Count == 0 ? settings : throw new ChatConfigurationException(problems);
+
+        string? Text(string name) => configuration[name] is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+
+        T? Parse<T>(string name, string expected, Func<string, T?> parse)
+            where T : struct
+        {
+            if (Text(name) is not { } text)
+            {
+                return null;
+            }
+
+            var value = parse(text);
+            if (value is null)
+            {
+                problems.Add($"{name} must be {expected} (was '{text}').");
+            }
+
+            return value;
+        }
+
+        Uri? Endpoint(string name)
+        {
+            if (Text(name) is not { } text)
+            {
+                return null;
+            }
+
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            {
+                return uri;
+            }
+
+            problems.Add($"{name} must be an http or https URL (was '{text}').");
+            return null;
+        }
+    }
+}
+
+/// <summary>How the DynamoDB store lays out a session (<c>CHAT_HISTORY_LAYOUT</c>).</summary>
+public enum HistoryLayout
+{
+    /// <summary>One item per session holding every message, as LangChain writes it (the seed's table).</summary>
+    LangChain,
+
+    /// <summary>One item per turn: no 400 KB item limit on long conversations.</summary>
+    Turns,
+}
+
+/// <summary>The host's configuration is invalid; <see cref="Exception.Message"/> names every variable to fix.</summary>
+public sealed class ChatConfigurationException : Exception
+{
+    public ChatConfigurationException(IReadOnlyList<string> problems)
+        : base("Invalid configuration: " + string.Join(" ", problems))
+    {
+        Problems = problems;
+    }
+
+    /// <summary>One sentence per problem, each naming its variable.</summary>
+    public IReadOnlyList<string> Problems { get; }
+}

@@ -1,0 +1,105 @@
+using System.Text;
+using System.Text.Json;
+using ChatBedrock.Application;
+using ChatBedrock.Domain;
+
+namespace ChatBedrock.Http;
+
+/// <summary>Reads a chat request from a JSON body or a query string, with errors that say what to fix.</summary>
+internal static class ChatRequestReader
+{
+    private const string InputText = "input_text";
+    private const string SessionIdName = "session_id";
+
+    /// <summary>Reads <c>{"input_text": "...", "session_id": "..."}</c>; other properties are ignored.</summary>
+    public static ConversationRequest FromJson(ReadOnlySpan<byte> body)
+    {
+        body = body.StartsWith(Encoding.UTF8.Preamble) ? body[Encoding.UTF8.Preamble.Length..] : body;
+        string? input = null;
+        string? session = null;
+        try
+        {
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw Invalid("The request body must be a JSON object such as {\"input_text\": \"Hello\"}.");
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals(InputText))
+                {
+                    input = ReadString(ref reader, InputText, ChatErrorCode.InputInvalid);
+                }
+                else if (reader.ValueTextEquals(SessionIdName))
+                {
+                    session = ReadString(ref reader, SessionIdName, ChatErrorCode.SessionIdInvalid);
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            if (reader.Read())
+            {
+                throw Invalid("The request body must hold one JSON object and nothing after it.");
+            }
+        }
+        catch (JsonException)
+        {
+            throw Invalid("The request body is not valid JSON.");
+        }
+
+        return new ConversationRequest(input, session);
+    }
+
+    /// <summary>Reads <c>input_text</c> and <c>session_id</c> from a raw query string; absent ones are null.</summary>
+    public static ConversationRequest FromQuery(string queryString) =>
+        new(QueryValue(queryString, InputText), QueryValue(queryString, SessionIdName));
+
+    /// <summary>The first value of <paramref name="name"/> in a raw query, decoded; null when absent.</summary>
+    public static string? QueryValue(string queryString, string name)
+    {
+        foreach (var pair in queryString.Split('&'))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            var key = Decode(equals < 0 ? pair : pair[..equals]);
+            if (key == name)
+            {
+                return equals < 0 ? string.Empty : Decode(pair[(equals + 1)..]);
+            }
+        }
+
+        return null;
+    }
+
+    private static string Decode(string component) => Uri.UnescapeDataString(component.Replace('+', ' '));
+
+    private static string? ReadString(ref Utf8JsonReader reader, string name, ChatErrorCode invalidText)
+    {
+        reader.Read();
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
+                return null;
+            case JsonTokenType.String:
+                try
+                {
+                    return reader.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    // An escaped lone surrogate or bytes that are not UTF-8.
+                    throw new ChatException(invalidText, $"{name} is not valid Unicode.");
+                }
+
+            default:
+                reader.Skip();
+                throw Invalid($"{name} must be a string.");
+        }
+    }
+
+    private static ChatException Invalid(string message) => new(ChatErrorCode.RequestInvalid, message);
+}

@@ -1,0 +1,27 @@
+using ChatBedrock.Http;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers ChatBedrock's HTTP surface.</summary>
+public static class ChatBedrockHttpServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="ChatHttpHandler"/> with its options (validated at start-up). Calling it again only
+    /// adds <paramref name="configure"/>. The use case, a model and a repository must be registered too.
+    /// </summary>
+    public static IServiceCollection AddChatHttp(this IServiceCollection services, Action<ChatHttpOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<ChatHttpOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatHttpOptions>, ChatHttpOptionsValidator>());
+        services.TryAddSingleton<ChatHttpHandler>();
+        return services;
+    }
+}

@@ -1,0 +1,122 @@
+namespace ChatBedrock.Http.Tests;
+
+public sealed class RoutingTests : IDisposable
+{
+    private readonly HttpFixture _http = new(o =>
+    {
+        o.AllowedOrigins.Add("https://chat.example.com");
+        o.Model = new ModelStatus("bedrock", "anthropic.claude-3-haiku-20240307-v1:0");
+        o.Store = "dynamodb";
+    });
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("session_id=abc")]
+    public async Task Get_WithoutInputText_ServesTheChatPage(string? query)
+    {
+        var (response, _) = await _http.SendAsync("GET", "/", query);
+
+        response.StatusCode.Should().Be(200);
+        response.Header("content-type").Should().Be("text/html; charset=utf-8");
+        response.Text.Should().Contain("<html");
+    }
+
+    [Fact]
+    public async Task Get_UnknownAsset_Is404()
+    {
+        var (response, _) = await _http.SendAsync("GET", "/assets/../Http.csproj");
+
+        response.StatusCode.Should().Be(404);
+    }
+
+    [Fact]
+    public async Task Status_SaysWhichModelAndStoreAnswer()
+    {
+        var (response, _) = await _http.SendAsync("GET", "/status");
+
+        response.StatusCode.Should().Be(200);
+        var json = response.Json;
+        json.GetProperty("model").GetProperty("provider").GetString().Should().Be("bedrock");
+        json.GetProperty("model").GetProperty("model_id").GetString().Should().Be("anthropic.claude-3-haiku-20240307-v1:0");
+        json.GetProperty("model").GetProperty("ready").GetBoolean().Should().BeTrue();
+        json.GetProperty("store").GetString().Should().Be("dynamodb");
+    }
+
+    [Theory]
+    [InlineData("GET", "/nowhere")]
+    [InlineData("GET", "/sessions")]
+    [InlineData("GET", "/sessions/a/b/c")]
+    [InlineData("POST", "/index.html")]
+    public async Task UnknownRoute_Is404WithTheErrorShape(string method, string path)
+    {
+        var (response, _) = await _http.SendAsync(method, path);
+
+        response.StatusCode.Should().Be(404);
+        response.Json.GetProperty("error").GetProperty("type").GetString().Should().Be("NotFound");
+        response.Json.GetProperty("error").GetProperty("message").GetString().Should().NotBeNullOrEmpty();
+    }
+
+    [Theory]
+    [InlineData("PUT", "/", "GET, POST, OPTIONS")]
+    [InlineData("DELETE", "/", "GET, POST, OPTIONS")]
+    [InlineData("POST", "/status", "GET, OPTIONS")]
+    [InlineData("POST", "/sessions/x/messages", "GET, OPTIONS")]
+    [InlineData("GET", "/sessions/x", "DELETE, OPTIONS")]
+    public async Task KnownRoute_WrongMethod_Is405WithAllow(string method, string path, string allow)
+    {
+        var (response, _) = await _http.SendAsync(method, path);
+
+        response.StatusCode.Should().Be(405);
+        response.Header("allow").Should().Be(allow);
+        response.Json.GetProperty("error").GetProperty("type").GetString().Should().Be("MethodNotAllowed");
+    }
+
+    [Fact]
+    public async Task Preflight_FromAnAllowedOrigin_Is204WithCorsHeaders()
+    {
+        var (response, _) = await _http.SendAsync("OPTIONS", "/", headers: new()
+        {
+            ["Origin"] = "https://chat.example.com",
+            ["Access-Control-Request-Method"] = "POST",
+        });
+
+        response.StatusCode.Should().Be(204);
+        response.Header("access-control-allow-origin").Should().Be("https://chat.example.com");
+        response.Header("access-control-allow-methods").Should().Contain("POST");
+        response.Header("access-control-allow-headers").Should().Contain("content-type");
+        response.Header("vary").Should().Be("origin");
+    }
+
+    [Fact]
+    public async Task Preflight_FromAnotherOrigin_Is204WithoutCorsHeaders()
+    {
+        var (response, _) = await _http.SendAsync("OPTIONS", "/sessions/x", headers: new() { ["origin"] = "https://evil.example" });
+
+        response.StatusCode.Should().Be(204);
+        response.Header("access-control-allow-origin").Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Answers_ToAnAllowedOrigin_CarryCorsHeaders_ErrorsToo()
+    {
+        var origin = new Dictionary<string, string> { ["origin"] = "https://chat.example.com" };
+
+        var (ok, _) = await _http.SendAsync("GET", "/", "input_text=hi", headers: origin);
+        var (failed, _) = await _http.SendAsync("GET", "/", "input_text=", headers: origin);
+
+        ok.Header("access-control-allow-origin").Should().Be("https://chat.example.com");
+        failed.StatusCode.Should().Be(400);
+        failed.Header("access-control-allow-origin").Should().Be("https://chat.example.com");
+    }
+
+    [Fact]
+    public void Options_WithAnInvalidOrigin_FailAtStartNamingTheSetting()
+    {
+        var act = () => new HttpFixture(o => o.AllowedOrigins.Add("https://chat.example.com/path"));
+
+        act.Should().Throw<Microsoft.Extensions.Options.OptionsValidationException>()
+            .WithMessage("*Http:AllowedOrigins*https://chat.example.com/path*");
+    }
+
+    public void Dispose() => _http.Dispose();
+}
