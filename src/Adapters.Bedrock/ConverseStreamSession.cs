@@ -82,8 +82,7 @@ internal sealed class ConverseStreamSession : IAsyncDisposable
                 switch (headers.EventType)
                 {
                     case "contentBlockDelta":
-                        var delta = Deserialize(payload, BedrockJsonContext.Default.ContentBlockDeltaEvent);
-                        return delta?.Delta?.Text is { Length: > 0 } text ? new ModelTextDelta(text) : null;
+                        return ReadDeltaText(payload) is { Length: > 0 } text ? new ModelTextDelta(text) : null;
                     case "messageStop":
                         _stopReason = Deserialize(payload, BedrockJsonContext.Default.MessageStopEvent)?.StopReason ?? StopReasons.EndTurn;
                         return null;
@@ -110,6 +109,18 @@ internal sealed class ConverseStreamSession : IAsyncDisposable
         return new ModelStreamEnd(new ModelUsage(usage?.InputTokens ?? 0, usage?.OutputTokens ?? 0), _stopReason ?? StopReasons.EndTurn);
     }
 
+    private string? ReadDeltaText(ReadOnlySpan<byte> payload)
+    {
+        try
+        {
+            return ContentBlockDeltaReader.ReadText(payload);
+        }
+        catch (JsonException e)
+        {
+            throw Unreadable(e);
+        }
+    }
+
     private T? Deserialize<T>(ReadOnlySpan<byte> payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
     {
         try
@@ -118,9 +129,12 @@ internal sealed class ConverseStreamSession : IAsyncDisposable
         }
         catch (JsonException e)
         {
-            throw new ChatException(ChatErrorCode.ModelUnavailable, $"Bedrock's answer stream from model {_modelId} has an unreadable event ({e.Message}).", e);
+            throw Unreadable(e);
         }
     }
+
+    private ChatException Unreadable(JsonException e) =>
+        new(ChatErrorCode.ModelUnavailable, $"Bedrock's answer stream from model {_modelId} has an unreadable event ({e.Message}).", e);
 
     private static string? ErrorMessage(ReadOnlySpan<byte> payload)
     {

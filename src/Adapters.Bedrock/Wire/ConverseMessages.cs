@@ -5,6 +5,7 @@ namespace ChatBedrock.Adapters.Bedrock.Wire;
 
 // The subset of the Bedrock Runtime Converse / ConverseStream JSON this adapter sends and reads.
 // Unknown response fields (including the random "p" padding of stream events) are ignored by the serializer.
+// contentBlockDelta events are read by ContentBlockDeltaReader instead, without materialising them.
 
 internal sealed record ConverseRequest(
     IReadOnlyList<Message> Messages,
@@ -26,10 +27,6 @@ internal sealed record TokenUsage(int InputTokens, int OutputTokens, int TotalTo
 
 internal sealed record ConverseMetrics(long LatencyMs);
 
-internal sealed record ContentBlockDeltaEvent(int ContentBlockIndex, ContentBlockDelta? Delta);
-
-internal sealed record ContentBlockDelta(string? Text);
-
 internal sealed record MessageStopEvent(string? StopReason);
 
 internal sealed record MetadataEvent(TokenUsage? Usage, ConverseMetrics? Metrics);
@@ -43,7 +40,6 @@ internal sealed record ErrorBody(string? Message, [property: JsonPropertyName("_
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ConverseRequest))]
 [JsonSerializable(typeof(ConverseResponse))]
-[JsonSerializable(typeof(ContentBlockDeltaEvent))]
 [JsonSerializable(typeof(MessageStopEvent))]
 [JsonSerializable(typeof(MetadataEvent))]
 [JsonSerializable(typeof(ErrorBody))]
