@@ -15,6 +15,8 @@ namespace ChatBedrock.Bedrock.Benchmarks;
 /// HttpClient pipeline, frame decoding, JSON of the events, the async iterator).
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
+[MaxColumn]
 public class StreamingBenchmarks
 {
     private const int ManyDeltas = 100;

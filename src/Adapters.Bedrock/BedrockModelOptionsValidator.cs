@@ -41,8 +41,16 @@ internal sealed partial class BedrockModelOptionsValidator : IValidateOptions<Be
         }
     }
 
-    internal static JsonElement? ParseAdditionalFields(string? json) =>
-        json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
+    internal static JsonElement? ParseAdditionalFields(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
 
     private static bool IsJsonObject(string json)
     {

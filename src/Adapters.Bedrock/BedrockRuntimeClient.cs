@@ -122,7 +122,7 @@ internal sealed class BedrockRuntimeClient
 
         var headerType = response.Headers.TryGetValues("x-amzn-ErrorType", out var values) ? values.FirstOrDefault() : null;
         var type = BedrockErrors.ParseType(headerType) ?? BedrockErrors.ParseType(body?.Type);
-        return BedrockErrors.Map(type, (int)response.StatusCode, body?.Message, modelId, region, RetryAfter(response.Headers.RetryAfter));
+        return BedrockErrors.Map(type, (int)response.StatusCode, body?.Message, modelId, region, response.Headers.RetryAfter?.Delta);
     }
 
     private static async Task<byte[]> ReadLimitedAsync(HttpContent content, CancellationToken cancellationToken)
@@ -142,12 +142,6 @@ internal sealed class BedrockRuntimeClient
         }
     }
 
-    private static TimeSpan? RetryAfter(RetryConditionHeaderValue? header) => header switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } when date > DateTimeOffset.UtcNow => date - DateTimeOffset.UtcNow,
-        _ => null,
-    };
 
     private static ChatException Unreachable(BedrockConnection connection, Exception e) =>
         new(ChatErrorCode.ModelUnavailable, $"Bedrock at {connection.Endpoint} could not be reached ({e.Message}).", e);
