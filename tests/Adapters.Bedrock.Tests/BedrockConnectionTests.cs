@@ -4,28 +4,24 @@ using ChatBedrock.Domain;
 using ChatBedrock.Testing.Bedrock;
 using Microsoft.Extensions.DependencyInjection;
 
+using static ChatBedrock.Adapters.Bedrock.Tests.Streams;
+
 namespace ChatBedrock.Adapters.Bedrock.Tests;
 
 /// <summary>Credentials, session tokens, API keys, regions and endpoints, resolved lazily from options and the machine.</summary>
 public sealed class BedrockConnectionTests : IAsyncDisposable
 {
     private static readonly ModelRequest Question = new(null, [ChatMessage.User("Hello")], new ModelSettings { MaxTokens = 50 });
-    private readonly List<BedrockTestBed> _beds = [];
+    private readonly BedrockTestBeds _beds = new();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var bed in _beds)
-        {
-            await bed.DisposeAsync();
-        }
-    }
+    public ValueTask DisposeAsync() => _beds.DisposeAsync();
 
     [Fact]
     public async Task SigV4_WithTemporaryCredentials_SendsAndSignsTheSessionToken()
     {
-        var bed = await StartAsync(new TestMachine(), emulator: new BedrockEmulatorOptions { SessionToken = "FwoGZXIvYXdzEtoken//with+chars=" });
+        var bed = await _beds.StartAsync(new TestMachine(), emulator: new BedrockEmulatorOptions { SessionToken = "FwoGZXIvYXdzEtoken//with+chars=" });
 
         await bed.Model.CompleteAsync(Question, Ct);
 
@@ -38,7 +34,7 @@ public sealed class BedrockConnectionTests : IAsyncDisposable
     public async Task SigV4_WithoutTheRequiredSessionToken_IsRejected()
     {
         var machine = new TestMachine { Credentials = e => new BasicAWSCredentials(e.AccessKeyId, e.SecretAccessKey) };
-        var bed = await StartAsync(machine, emulator: new BedrockEmulatorOptions { SessionToken = "required" });
+        var bed = await _beds.StartAsync(machine, emulator: new BedrockEmulatorOptions { SessionToken = "required" });
 
         var error = await CatchAsync(() => bed.Model.CompleteAsync(Question, Ct));
 
@@ -50,7 +46,7 @@ public sealed class BedrockConnectionTests : IAsyncDisposable
     public async Task SigV4_WithAWrongSecret_IsRejectedByTheSignatureCheck()
     {
         var machine = new TestMachine { Credentials = e => new BasicAWSCredentials(e.AccessKeyId, "not-the-secret") };
-        var bed = await StartAsync(machine);
+        var bed = await _beds.StartAsync(machine);
 
         var error = await CatchAsync(() => bed.Model.CompleteAsync(Question, Ct));
 
@@ -66,7 +62,7 @@ public sealed class BedrockConnectionTests : IAsyncDisposable
         {
             ConfigureServices = s => s.AddHttpClient(BedrockRuntimeClient.HttpClientName).AddHttpMessageHandler(() => new TamperingHandler()),
         };
-        var bed = await StartAsync(machine);
+        var bed = await _beds.StartAsync(machine);
 
         var error = await CatchAsync(() => bed.Model.CompleteAsync(Question, Ct));
 
@@ -77,7 +73,7 @@ public sealed class BedrockConnectionTests : IAsyncDisposable
     [Fact]
     public async Task SigV4_ScopedToAnotherRegion_IsRejected()
     {
-        var bed = await StartAsync(new TestMachine(), o => o.Region = "eu-west-1", new BedrockEmulatorOptions { Region = "us-west-2" });
+        var bed = await _beds.StartAsync(new TestMachine(), o => o.Region = "eu-west-1", new BedrockEmulatorOptions { Region = "us-west-2" });
 
         var error = await CatchAsync(() => bed.Model.CompleteAsync(Question, Ct));
 
@@ -90,10 +86,10 @@ public sealed class BedrockConnectionTests : IAsyncDisposable
     {
         const string apiKey = "ABSKQmVkcm9ja0FQSUtleS1leGFtcGxl";
         var machine = new TestMachine { Credentials = null, Variables = new() { ["AWS_BEARER_TOKEN_BEDROCK"] = apiKey } };
-        var bed = await StartAsync(machine, emulator: new BedrockEmulatorOptions { ApiKey = apiKey });
+        var bed = await _beds.StartAsync(machine, emulator: new BedrockEmulatorOptions { ApiKey = apiKey });
 
         await bed.Model.CompleteAsync(Question, Ct);
-        await BedrockLanguageModelTests.CollectAsync(bed.Model.StreamAsync(Question, Ct));
+        await CollectAsync(bed.Model.StreamAsync(Question, Ct));
 
         bed.Emulator.Requests.Should().HaveCount(2).And.OnlyContain(r => r.Authentication == "Bearer");
         bed.CredentialResolutions.Should().Be(0);
@@ -102,7 +98,7 @@ public sealed class BedrockConnectionTests : IAsyncDisposable
     [Fact]
     public async Task ApiKey_WhenWrong_IsAccessDenied()
     {
-        var bed = await StartAsync(new TestMachine(), o => o.ApiKey = "ABSK-wrong");
+        var bed = await _beds.StartAsync(new TestMachine(), o => o.ApiKey = "ABSK-wrong");
 
         var error = await CatchAsync(() => bed.Model.CompleteAsync(Question, Ct));
 
@@ -113,7 +109,7 @@ public sealed class BedrockConnectionTests : IAsyncDisposable
     public async Task Region_FromAwsRegion_WhenNotConfigured()
     {
         var machine = new TestMachine { Variables = new() { ["AWS_REGION"] = "ap-northeast-1", ["AWS_DEFAULT_REGION"] = "eu-west-1" } };
-        var bed = await StartAsync(machine, o => o.Region = null, new BedrockEmulatorOptions { Region = "ap-northeast-1" });
+        var bed = await _beds.StartAsync(machine, o => o.Region = null, new BedrockEmulatorOptions { Region = "ap-northeast-1" });
 
         await bed.Model.CompleteAsync(Question, Ct);
 
@@ -123,9 +119,9 @@ public sealed class BedrockConnectionTests : IAsyncDisposable
     [Fact]
     public async Task Region_FromAwsDefaultRegion_ThenTheProfile()
     {
-        var fromDefault = await StartAsync(new TestMachine { Variables = new() { ["AWS_DEFAULT_REGION"] = "eu-west-1" }, ProfileRegion = "us-east-2" },
+        var fromDefault = await _beds.StartAsync(new TestMachine { Variables = new() { ["AWS_DEFAULT_REGION"] = "eu-west-1" }, ProfileRegion = "us-east-2" },
             o => o.Region = null, new BedrockEmulatorOptions { Region = "eu-west-1" });
-        var fromProfile = await StartAsync(new TestMachine { ProfileRegion = "us-east-2" }, o => o.Region = null, new BedrockEmulatorOptions { Region = "us-east-2" });
+        var fromProfile = await _beds.StartAsync(new TestMachine { ProfileRegion = "us-east-2" }, o => o.Region = null, new BedrockEmulatorOptions { Region = "us-east-2" });
 
         await fromDefault.Model.CompleteAsync(Question, Ct);
         await fromProfile.Model.CompleteAsync(Question, Ct);
@@ -138,7 +134,7 @@ public sealed class BedrockConnectionTests : IAsyncDisposable
     public async Task Region_Configured_WinsOverTheFunctionsRegion_AsInTheHandsOnsCrossRegionCase()
     {
         var machine = new TestMachine { Variables = new() { ["AWS_REGION"] = "ap-northeast-1" } };
-        var bed = await StartAsync(machine, o => o.Region = "us-west-2", new BedrockEmulatorOptions { Region = "us-west-2" });
+        var bed = await _beds.StartAsync(machine, o => o.Region = "us-west-2", new BedrockEmulatorOptions { Region = "us-west-2" });
 
         await bed.Model.CompleteAsync(Question, Ct);
 
@@ -156,7 +152,7 @@ public sealed class BedrockConnectionTests : IAsyncDisposable
                 Variables = new() { ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME"] = emulator.Endpoint.ToString(), ["AWS_ENDPOINT_URL"] = "http://127.0.0.1:1/" },
                 Credentials = _ => TestMachine.EmulatorCredentials(emulator.Options),
             };
-            var bed = await StartAsync(machine, o => o.Endpoint = null);
+            var bed = await _beds.StartAsync(machine, o => o.Endpoint = null);
 
             await bed.Model.CompleteAsync(Question, Ct);
 
@@ -176,7 +172,7 @@ public sealed class BedrockConnectionTests : IAsyncDisposable
                 Variables = new() { ["AWS_ENDPOINT_URL"] = emulator.Endpoint.ToString().TrimEnd('/') },
                 Credentials = _ => TestMachine.EmulatorCredentials(emulator.Options),
             };
-            var bed = await StartAsync(machine, o => o.Endpoint = null);
+            var bed = await _beds.StartAsync(machine, o => o.Endpoint = null);
 
             await bed.Model.CompleteAsync(Question, Ct);
 
@@ -187,7 +183,7 @@ public sealed class BedrockConnectionTests : IAsyncDisposable
     [Fact]
     public async Task Endpoint_ByDefault_IsTheRegionsBedrockRuntime()
     {
-        var bed = await StartAsync(new TestMachine(), o => { o.Endpoint = null; o.Region = "us-west-2"; });
+        var bed = await _beds.StartAsync(new TestMachine(), o => { o.Endpoint = null; o.Region = "us-west-2"; });
 
         var status = await bed.Services.GetRequiredService<BedrockConfigurationCheck>().CheckAsync(Ct);
 
@@ -198,7 +194,7 @@ public sealed class BedrockConnectionTests : IAsyncDisposable
     [Fact]
     public async Task NoCredentials_IsModelNotConfigured_SayingWhatToSet()
     {
-        var bed = await StartAsync(new TestMachine { Credentials = null });
+        var bed = await _beds.StartAsync(new TestMachine { Credentials = null });
 
         var error = await CatchAsync(() => bed.Model.CompleteAsync(Question, Ct));
 
@@ -210,7 +206,7 @@ public sealed class BedrockConnectionTests : IAsyncDisposable
     [Fact]
     public async Task NoRegion_IsModelNotConfigured_SayingWhatToSet()
     {
-        var bed = await StartAsync(new TestMachine(), o => { o.Region = null; o.Endpoint = null; });
+        var bed = await _beds.StartAsync(new TestMachine(), o => { o.Region = null; o.Endpoint = null; });
 
         var error = await CatchAsync(() => CollectAsync(bed.Model.StreamAsync(Question, Ct)));
 
@@ -221,7 +217,7 @@ public sealed class BedrockConnectionTests : IAsyncDisposable
     [Fact]
     public async Task InvalidEndpointVariable_IsModelNotConfigured_NamingTheVariable()
     {
-        var bed = await StartAsync(new TestMachine { Variables = new() { ["AWS_ENDPOINT_URL"] = "not a url" } }, o => o.Endpoint = null);
+        var bed = await _beds.StartAsync(new TestMachine { Variables = new() { ["AWS_ENDPOINT_URL"] = "not a url" } }, o => o.Endpoint = null);
 
         var error = await CatchAsync(() => bed.Model.CompleteAsync(Question, Ct));
 
@@ -232,7 +228,7 @@ public sealed class BedrockConnectionTests : IAsyncDisposable
     [Fact]
     public async Task Startup_WithoutAnyAwsConfiguration_SucceedsAndResolvesNothing()
     {
-        var bed = await StartAsync(new TestMachine { Credentials = null }, o => { o.Region = null; o.Endpoint = null; });
+        var bed = await _beds.StartAsync(new TestMachine { Credentials = null }, o => { o.Region = null; o.Endpoint = null; });
 
         bed.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
         _ = bed.Services.GetRequiredService<ILanguageModel>();
@@ -244,7 +240,7 @@ public sealed class BedrockConnectionTests : IAsyncDisposable
     public async Task ConfigurationCheck_WithoutCredentials_SaysWhatToConfigure_AndSucceedsOnceTheyExist()
     {
         var found = false;
-        var bed = await StartAsync(new TestMachine
+        var bed = await _beds.StartAsync(new TestMachine
         {
             Credentials = e => found ? TestMachine.EmulatorCredentials(e) : throw new AmazonClientException("Failed to resolve AWS credentials."),
         });
@@ -262,7 +258,7 @@ public sealed class BedrockConnectionTests : IAsyncDisposable
     [Fact]
     public async Task Credentials_AreResolvedOnce_ForManyCalls()
     {
-        var bed = await StartAsync(new TestMachine());
+        var bed = await _beds.StartAsync(new TestMachine());
 
         await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => bed.Model.CompleteAsync(Question, Ct)));
         await bed.Model.CompleteAsync(Question, Ct);
@@ -271,16 +267,8 @@ public sealed class BedrockConnectionTests : IAsyncDisposable
         bed.Emulator.Requests.Should().HaveCount(6);
     }
 
-    private static Task<List<ModelStreamUpdate>> CollectAsync(IAsyncEnumerable<ModelStreamUpdate> stream) => BedrockLanguageModelTests.CollectAsync(stream);
 
-    private static async Task<ChatException> CatchAsync(Func<Task> act) => (await act.Should().ThrowAsync<ChatException>()).Which;
 
-    private async Task<BedrockTestBed> StartAsync(TestMachine machine, Action<BedrockModelOptions>? configure = null, BedrockEmulatorOptions? emulator = null)
-    {
-        var bed = await BedrockTestBed.StartAsync(machine, configure, emulator);
-        _beds.Add(bed);
-        return bed;
-    }
 
     /// <summary>Appends a space to the body after it was signed, as a man in the middle would.</summary>
     private sealed class TamperingHandler : DelegatingHandler

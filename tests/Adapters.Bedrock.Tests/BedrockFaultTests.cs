@@ -1,7 +1,7 @@
 using ChatBedrock.Application;
 using ChatBedrock.Domain;
 using ChatBedrock.Testing.Bedrock;
-using static ChatBedrock.Adapters.Bedrock.Tests.BedrockLanguageModelTests;
+using static ChatBedrock.Adapters.Bedrock.Tests.Streams;
 
 namespace ChatBedrock.Adapters.Bedrock.Tests;
 
@@ -9,22 +9,16 @@ namespace ChatBedrock.Adapters.Bedrock.Tests;
 public sealed class BedrockFaultTests : IAsyncDisposable
 {
     private static readonly ModelRequest Question = new(null, [ChatMessage.User("Hello there")], new ModelSettings { MaxTokens = 100, Temperature = 0 });
-    private readonly List<BedrockTestBed> _beds = [];
+    private readonly BedrockTestBeds _beds = new();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var bed in _beds)
-        {
-            await bed.DisposeAsync();
-        }
-    }
+    public ValueTask DisposeAsync() => _beds.DisposeAsync();
 
     [Fact]
     public async Task Complete_WhenThrottledTwice_RetriesAndAnswers()
     {
-        var bed = await StartAsync();
+        var bed = await _beds.StartAsync();
         bed.Emulator.Enqueue(BedrockReply.Throttle(), times: 2).Enqueue(BedrockReply.Text("finally"));
 
         var response = await bed.Model.CompleteAsync(Question, Ct);
@@ -36,7 +30,7 @@ public sealed class BedrockFaultTests : IAsyncDisposable
     [Fact]
     public async Task Complete_WhenThrottledMoreThanMaxRetries_ThrowsModelThrottled()
     {
-        var bed = await StartAsync(o => o.MaxRetries = 2);
+        var bed = await _beds.StartAsync(o => o.MaxRetries = 2);
         bed.Emulator.Enqueue(BedrockReply.Throttle(), times: 5);
 
         var error = await CatchAsync(() => bed.Model.CompleteAsync(Question, Ct));
@@ -49,7 +43,7 @@ public sealed class BedrockFaultTests : IAsyncDisposable
     [Fact]
     public async Task Complete_WhenTheNextBackoffWouldPassTheDeadline_GivesUpBeforeIt()
     {
-        var bed = await StartAsync(o =>
+        var bed = await _beds.StartAsync(o =>
         {
             o.RequestTimeout = TimeSpan.FromSeconds(2);
             o.RetryBaseDelay = TimeSpan.FromSeconds(10);
@@ -66,7 +60,7 @@ public sealed class BedrockFaultTests : IAsyncDisposable
     [Fact]
     public async Task Complete_WhenThrottledWithRetryAfter_ReportsIt()
     {
-        var bed = await StartAsync(o => o.MaxRetries = 0);
+        var bed = await _beds.StartAsync(o => o.MaxRetries = 0);
         bed.Emulator.Enqueue(BedrockReply.Throttle() with { RetryAfter = TimeSpan.FromSeconds(7) });
 
         var error = await CatchAsync(() => bed.Model.CompleteAsync(Question, Ct));
@@ -90,7 +84,7 @@ public sealed class BedrockFaultTests : IAsyncDisposable
     [InlineData(400, "SomethingNewException", ChatErrorCode.ModelInvalidRequest, false)]
     public async Task Errors_MapToCodes_AndOnlyTransientOnesAreRetried(int status, string type, ChatErrorCode code, bool retried)
     {
-        var bed = await StartAsync(o => o.MaxRetries = 1);
+        var bed = await _beds.StartAsync(o => o.MaxRetries = 1);
         bed.Emulator.Enqueue(BedrockReply.Error(status, type, "AWS detail."), times: 2);
 
         var buffered = await CatchAsync(() => bed.Model.CompleteAsync(Question, Ct));
@@ -106,7 +100,7 @@ public sealed class BedrockFaultTests : IAsyncDisposable
     [InlineData("AccessDeniedException", ChatErrorCode.ModelAccessDenied)]
     public async Task Stream_HttpErrors_MapLikeBufferedOnes(string type, ChatErrorCode code)
     {
-        var bed = await StartAsync(o => o.MaxRetries = 0);
+        var bed = await _beds.StartAsync(o => o.MaxRetries = 0);
         bed.Emulator.Enqueue(BedrockReply.Error(400, type, "AWS detail."));
 
         var error = await CatchAsync(() => CollectAsync(bed.Model.StreamAsync(Question, Ct)));
@@ -119,7 +113,7 @@ public sealed class BedrockFaultTests : IAsyncDisposable
     {
         const string aws = "Invocation of model ID anthropic.claude-3-5-sonnet-20241022-v2:0 with on-demand throughput isn't supported. " +
             "Retry your request with the ID or ARN of an inference profile that contains this model.";
-        var bed = await StartAsync();
+        var bed = await _beds.StartAsync();
         bed.Emulator.Enqueue(BedrockReply.Error(400, "ValidationException", aws));
 
         var error = await CatchAsync(() => bed.Model.CompleteAsync(Question, Ct));
@@ -131,7 +125,7 @@ public sealed class BedrockFaultTests : IAsyncDisposable
     [Fact]
     public async Task AccessDenied_NamesModelAccessAndIam()
     {
-        var bed = await StartAsync();
+        var bed = await _beds.StartAsync();
         bed.Emulator.Enqueue(BedrockReply.Error(403, "AccessDeniedException", "You don't have access to the model with the specified model ID."));
 
         var error = await CatchAsync(() => bed.Model.CompleteAsync(Question, Ct));
@@ -143,7 +137,7 @@ public sealed class BedrockFaultTests : IAsyncDisposable
     [Fact]
     public async Task Complete_WhenBedrockHangs_ThrowsModelTimeoutAtTheDeadline()
     {
-        var bed = await StartAsync(o => o.RequestTimeout = TimeSpan.FromSeconds(1));
+        var bed = await _beds.StartAsync(o => o.RequestTimeout = TimeSpan.FromSeconds(1));
         bed.Emulator.Enqueue(BedrockReply.Hang());
 
         var error = await CatchAsync(() => bed.Model.CompleteAsync(Question, Ct));
@@ -155,7 +149,7 @@ public sealed class BedrockFaultTests : IAsyncDisposable
     [Fact]
     public async Task Complete_WhenTheFirstByteIsLate_StillAnswersWithinTheDeadline()
     {
-        var bed = await StartAsync();
+        var bed = await _beds.StartAsync();
         bed.Emulator.Enqueue(BedrockReply.Text("late") with { LatencyBeforeFirstByte = TimeSpan.FromMilliseconds(300) });
 
         var response = await bed.Model.CompleteAsync(Question, Ct);
@@ -166,7 +160,7 @@ public sealed class BedrockFaultTests : IAsyncDisposable
     [Fact]
     public async Task Complete_WhenTheCallerCancelsMidRequest_ThrowsOperationCanceled()
     {
-        var bed = await StartAsync();
+        var bed = await _beds.StartAsync();
         bed.Emulator.Enqueue(BedrockReply.Hang());
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         cts.CancelAfter(TimeSpan.FromMilliseconds(200));
@@ -179,17 +173,10 @@ public sealed class BedrockFaultTests : IAsyncDisposable
     [Fact]
     public async Task Stream_WhenBedrockHangsAfterDeltas_ThrowsModelTimeoutAfterThem()
     {
-        var bed = await StartAsync(o => o.RequestTimeout = TimeSpan.FromSeconds(1));
+        var bed = await _beds.StartAsync(o => o.RequestTimeout = TimeSpan.FromSeconds(1));
         bed.Emulator.Enqueue(BedrockReply.Text("a", "b") with { HangAfterDeltas = true });
-        var received = new List<string>();
 
-        var error = await CatchAsync(async () =>
-        {
-            await foreach (var update in bed.Model.StreamAsync(Question, Ct))
-            {
-                received.Add(((ModelTextDelta)update).Text);
-            }
-        });
+        var (received, error) = await CollectUntilErrorAsync(bed.Model.StreamAsync(Question, Ct));
 
         received.Should().Equal("a", "b");
         error.Code.Should().Be(ChatErrorCode.ModelTimeout);
@@ -198,7 +185,7 @@ public sealed class BedrockFaultTests : IAsyncDisposable
     [Fact]
     public async Task Stream_WhenTheCallerCancelsBetweenSlowDeltas_ThrowsOperationCanceled()
     {
-        var bed = await StartAsync();
+        var bed = await _beds.StartAsync();
         bed.Emulator.Enqueue(BedrockReply.Text("a", "b") with { DelayBetweenDeltas = TimeSpan.FromSeconds(30) });
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
 
@@ -221,17 +208,10 @@ public sealed class BedrockFaultTests : IAsyncDisposable
     [InlineData("serviceUnavailableException", ChatErrorCode.ModelUnavailable)]
     public async Task Stream_ExceptionFrameAfterDeltas_ThrowsTypedErrorWithoutRetrying(string exceptionType, ChatErrorCode code)
     {
-        var bed = await StartAsync();
+        var bed = await _beds.StartAsync();
         bed.Emulator.Enqueue(BedrockReply.Text("partial", " answer") with { StreamExceptionType = exceptionType });
-        var received = new List<string>();
 
-        var error = await CatchAsync(async () =>
-        {
-            await foreach (var update in bed.Model.StreamAsync(Question, Ct))
-            {
-                received.Add(((ModelTextDelta)update).Text);
-            }
-        });
+        var (received, error) = await CollectUntilErrorAsync(bed.Model.StreamAsync(Question, Ct));
 
         received.Should().Equal("partial", " answer");
         error.Code.Should().Be(code);
@@ -241,7 +221,7 @@ public sealed class BedrockFaultTests : IAsyncDisposable
     [Fact]
     public async Task Stream_ExceptionFrameBeforeAnyDelta_IsRetried()
     {
-        var bed = await StartAsync();
+        var bed = await _beds.StartAsync();
         bed.Emulator.Enqueue(BedrockReply.Text() with { StreamExceptionType = "throttlingException" }).Enqueue(BedrockReply.Text("second try"));
 
         var updates = await CollectAsync(bed.Model.StreamAsync(Question, Ct));
@@ -253,17 +233,10 @@ public sealed class BedrockFaultTests : IAsyncDisposable
     [Fact]
     public async Task Stream_FrameWithBadCrc_ThrowsModelUnavailable_NotGarbageText()
     {
-        var bed = await StartAsync();
+        var bed = await _beds.StartAsync();
         bed.Emulator.Enqueue(BedrockReply.Text("good") with { CorruptFrameAfterDeltas = true });
-        var received = new List<string>();
 
-        var error = await CatchAsync(async () =>
-        {
-            await foreach (var update in bed.Model.StreamAsync(Question, Ct))
-            {
-                received.Add(((ModelTextDelta)update).Text);
-            }
-        });
+        var (received, error) = await CollectUntilErrorAsync(bed.Model.StreamAsync(Question, Ct));
 
         received.Should().Equal("good");
         error.Code.Should().Be(ChatErrorCode.ModelUnavailable);
@@ -273,7 +246,7 @@ public sealed class BedrockFaultTests : IAsyncDisposable
     [Fact]
     public async Task Stream_WhenTheConnectionEndsEarly_ThrowsModelUnavailable()
     {
-        var bed = await StartAsync();
+        var bed = await _beds.StartAsync();
         bed.Emulator.Enqueue(BedrockReply.Text("cut") with { EndAbruptlyAfterDeltas = true });
 
         var error = await CatchAsync(() => CollectAsync(bed.Model.StreamAsync(Question, Ct)));
@@ -285,7 +258,7 @@ public sealed class BedrockFaultTests : IAsyncDisposable
     [Fact]
     public async Task Complete_WhenNothingListens_ThrowsModelUnavailableAfterRetries()
     {
-        var bed = await StartAsync(o => { o.Endpoint = "http://127.0.0.1:1/"; o.MaxRetries = 1; });
+        var bed = await _beds.StartAsync(o => { o.Endpoint = "http://127.0.0.1:1/"; o.MaxRetries = 1; });
 
         var error = await CatchAsync(() => bed.Model.CompleteAsync(Question, Ct));
 
@@ -293,12 +266,5 @@ public sealed class BedrockFaultTests : IAsyncDisposable
         error.Message.Should().Contain("could not be reached");
     }
 
-    private static async Task<ChatException> CatchAsync(Func<Task> act) => (await act.Should().ThrowAsync<ChatException>()).Which;
 
-    private async Task<BedrockTestBed> StartAsync(Action<BedrockModelOptions>? configure = null)
-    {
-        var bed = await BedrockTestBed.StartAsync(configure);
-        _beds.Add(bed);
-        return bed;
-    }
 }

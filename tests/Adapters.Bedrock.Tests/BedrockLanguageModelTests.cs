@@ -5,27 +5,23 @@ using ChatBedrock.Testing;
 using ChatBedrock.Testing.Bedrock;
 using Microsoft.Extensions.Logging;
 
+using static ChatBedrock.Adapters.Bedrock.Tests.Streams;
+
 namespace ChatBedrock.Adapters.Bedrock.Tests;
 
 /// <summary>The adapter against the emulator: the conformance suite, answers, request JSON and model ids.</summary>
 public sealed class BedrockLanguageModelTests : LanguageModelConformanceTests, IAsyncDisposable
 {
-    private readonly List<BedrockTestBed> _beds = [];
+    private readonly BedrockTestBeds _beds = new();
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var bed in _beds)
-        {
-            await bed.DisposeAsync();
-        }
-    }
+    public ValueTask DisposeAsync() => _beds.DisposeAsync();
 
-    protected override async Task<ILanguageModel> CreateModelAsync() => (await StartAsync()).Model;
+    protected override async Task<ILanguageModel> CreateModelAsync() => (await _beds.StartAsync()).Model;
 
     [Fact]
     public async Task Complete_ReturnsTheTextUsageAndStopReasonBedrockSent()
     {
-        var bed = await StartAsync();
+        var bed = await _beds.StartAsync();
         bed.Emulator.Enqueue(BedrockReply.Text("こんにちは", "、", "世界 🌏") with { StopReason = "stop_sequence", InputTokens = 12 });
 
         var response = await bed.Model.CompleteAsync(Request(), Ct);
@@ -39,7 +35,7 @@ public sealed class BedrockLanguageModelTests : LanguageModelConformanceTests, I
     [Fact]
     public async Task Complete_WithAnUnknownStopReason_KeepsIt()
     {
-        var bed = await StartAsync();
+        var bed = await _beds.StartAsync();
         bed.Emulator.Enqueue(BedrockReply.Text("x") with { StopReason = "some_future_reason" });
 
         var response = await bed.Model.CompleteAsync(Request(), Ct);
@@ -50,7 +46,7 @@ public sealed class BedrockLanguageModelTests : LanguageModelConformanceTests, I
     [Fact]
     public async Task Stream_YieldsDeltasInOrderThenUsageAndStopReason()
     {
-        var bed = await StartAsync();
+        var bed = await _beds.StartAsync();
         bed.Emulator.Enqueue(BedrockReply.Text("One", ", two", ", three", ".") with { InputTokens = 7 });
 
         var updates = await CollectAsync(bed.Model.StreamAsync(Request(), Ct));
@@ -63,7 +59,7 @@ public sealed class BedrockLanguageModelTests : LanguageModelConformanceTests, I
     [Fact]
     public async Task Stream_WhenMaxTokensIsReached_EndsWithMaxTokens()
     {
-        var bed = await StartAsync();
+        var bed = await _beds.StartAsync();
         bed.Emulator.Enqueue(BedrockReply.Text("a", "b", "c", "d", "e"));
 
         var updates = await CollectAsync(bed.Model.StreamAsync(Request(maxTokens: 2), Ct));
@@ -75,7 +71,7 @@ public sealed class BedrockLanguageModelTests : LanguageModelConformanceTests, I
     [Fact]
     public async Task Stream_HandsEachDeltaToTheCallerBeforeTheNextIsSent()
     {
-        var bed = await StartAsync();
+        var bed = await _beds.StartAsync();
         var resume = new TaskCompletionSource();
         bed.Emulator.Enqueue(BedrockReply.Text("first", " second") with { ResumeAfterFirstDelta = resume.Task });
 
@@ -95,7 +91,7 @@ public sealed class BedrockLanguageModelTests : LanguageModelConformanceTests, I
     [Fact]
     public async Task Stream_FramesSplitAcrossTcpWrites_AreReassembled()
     {
-        var bed = await StartAsync();
+        var bed = await _beds.StartAsync();
         bed.Emulator.Enqueue(BedrockReply.Text("split", " across", " writes") with { SplitFrames = true });
 
         var updates = await CollectAsync(bed.Model.StreamAsync(Request(), Ct));
@@ -107,7 +103,7 @@ public sealed class BedrockLanguageModelTests : LanguageModelConformanceTests, I
     [Fact]
     public async Task Stream_UnknownEventsFieldsAndHeaderTypes_AreIgnored()
     {
-        var bed = await StartAsync();
+        var bed = await _beds.StartAsync();
         bed.Emulator.Enqueue(BedrockReply.Text("still", " fine") with { IncludeUnknownEvents = true });
 
         var updates = await CollectAsync(bed.Model.StreamAsync(Request(), Ct));
@@ -118,7 +114,7 @@ public sealed class BedrockLanguageModelTests : LanguageModelConformanceTests, I
     [Fact]
     public async Task Request_CarriesSystemMessagesInferenceConfigAndAdditionalFields()
     {
-        var bed = await StartAsync(o =>
+        var bed = await _beds.StartAsync(o =>
         {
             o.TopP = 0.9;
             o.StopSequences.Add("\n\nHuman:");
@@ -147,7 +143,7 @@ public sealed class BedrockLanguageModelTests : LanguageModelConformanceTests, I
     [Fact]
     public async Task Request_WithoutSystemPromptOrOptionalSettings_OmitsThem()
     {
-        var bed = await StartAsync();
+        var bed = await _beds.StartAsync();
 
         await bed.Model.CompleteAsync(new ModelRequest(null, [ChatMessage.User("hi")], new ModelSettings()), Ct);
 
@@ -168,7 +164,7 @@ public sealed class BedrockLanguageModelTests : LanguageModelConformanceTests, I
     [InlineData("arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-3-haiku-20240307-v1:0")]
     public async Task ModelId_IsOneEncodedPathSegment_AndSignedAsSent(string modelId)
     {
-        var bed = await StartAsync(o => o.ModelId = modelId);
+        var bed = await _beds.StartAsync(o => o.ModelId = modelId);
 
         await bed.Model.CompleteAsync(Request(), Ct);
         await CollectAsync(bed.Model.StreamAsync(Request(), Ct));
@@ -181,7 +177,7 @@ public sealed class BedrockLanguageModelTests : LanguageModelConformanceTests, I
     [Fact]
     public async Task Settings_AboveTheModelsLimits_AreRejectedWithoutACall()
     {
-        var bed = await StartAsync(o => { o.MaxOutputTokens = 100; o.MaxTemperature = 0.8; });
+        var bed = await _beds.StartAsync(o => { o.MaxOutputTokens = 100; o.MaxTemperature = 0.8; });
 
         var tooMany = () => bed.Model.CompleteAsync(Request(maxTokens: 101), Ct);
         var tooHot = () => bed.Model.CompleteAsync(Request() with { Settings = new ModelSettings { MaxTokens = 10, Temperature = 0.9 } }, Ct);
@@ -196,7 +192,7 @@ public sealed class BedrockLanguageModelTests : LanguageModelConformanceTests, I
     [Fact]
     public async Task Calls_LogUsageAtInformation_AndNeverTheContentAboveDebug()
     {
-        var bed = await StartAsync();
+        var bed = await _beds.StartAsync();
         bed.Emulator.Enqueue(BedrockReply.Text("secret answer") with { InputTokens = 5 });
 
         await bed.Model.CompleteAsync(Request() with { Messages = [ChatMessage.User("secret question")] }, Ct);
@@ -206,23 +202,6 @@ public sealed class BedrockLanguageModelTests : LanguageModelConformanceTests, I
         records.Where(r => r.Level > LogLevel.Debug).Should().NotContain(r => r.Message.Contains("secret"));
     }
 
-    private async Task<BedrockTestBed> StartAsync(Action<BedrockModelOptions>? configure = null)
-    {
-        var bed = await BedrockTestBed.StartAsync(configure);
-        _beds.Add(bed);
-        return bed;
-    }
 
     private static IEnumerable<string?> Texts(JsonElement blocks) => blocks.EnumerateArray().Select(b => b.GetProperty("text").GetString());
-
-    internal static async Task<List<ModelStreamUpdate>> CollectAsync(IAsyncEnumerable<ModelStreamUpdate> stream)
-    {
-        var updates = new List<ModelStreamUpdate>();
-        await foreach (var update in stream)
-        {
-            updates.Add(update);
-        }
-
-        return updates;
-    }
 }

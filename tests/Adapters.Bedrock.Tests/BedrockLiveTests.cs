@@ -2,6 +2,8 @@ using ChatBedrock.Application;
 using ChatBedrock.Domain;
 using Microsoft.Extensions.DependencyInjection;
 
+using static ChatBedrock.Adapters.Bedrock.Tests.Streams;
+
 namespace ChatBedrock.Adapters.Bedrock.Tests;
 
 /// <summary>
@@ -34,7 +36,7 @@ public sealed class BedrockLiveTests
         var request = new ModelRequest("Answer in one word.", [ChatMessage.User("What colour is the sky on a clear day?")], new ModelSettings { MaxTokens = 20 });
 
         var buffered = await model.CompleteAsync(request, Ct);
-        var streamed = await BedrockLanguageModelTests.CollectAsync(model.StreamAsync(request, Ct));
+        var streamed = await CollectAsync(model.StreamAsync(request, Ct));
 
         buffered.Text.Should().NotBeNullOrWhiteSpace();
         buffered.Usage.InputTokens.Should().BePositive();
