@@ -2,7 +2,9 @@ namespace ChatBedrock.Adapters.Bedrock;
 
 /// <summary>
 /// Settings of the Bedrock language model. Region, endpoint and credentials left unset are resolved from the
-/// environment on the first call, never at start-up, so a host starts without AWS configuration.
+/// environment on the first call, never at start-up, so a host starts without AWS configuration. Calls are
+/// signed with credentials from AWSSDK.Core's default chain (environment, shared profile, web identity,
+/// container and instance roles) unless an API key is set.
 /// </summary>
 public sealed class BedrockModelOptions
 {

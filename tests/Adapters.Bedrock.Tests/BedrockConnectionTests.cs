@@ -31,6 +31,21 @@ public sealed class BedrockConnectionTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task SigV4_AsksTheCredentialsAtEveryRequest_SoTemporaryOnesAreRefreshed()
+    {
+        CountingCredentials? credentials = null;
+        var bed = await _beds.StartAsync(new TestMachine { Credentials = e => credentials = new CountingCredentials(TestMachine.EmulatorCredentials(e)) });
+
+        for (var i = 0; i < 3; i++)
+        {
+            await bed.Model.CompleteAsync(Question, Ct);
+        }
+
+        bed.CredentialResolutions.Should().Be(1, "the chain is searched once");
+        credentials!.Fetches.Should().BeGreaterThanOrEqualTo(3, "each signature takes the credentials' current keys");
+    }
+
+    [Fact]
     public async Task SigV4_WithoutTheRequiredSessionToken_IsRejected()
     {
         var machine = new TestMachine { Credentials = e => new BasicAWSCredentials(e.AccessKeyId, e.SecretAccessKey) };
@@ -284,6 +299,26 @@ public sealed class BedrockConnectionTests : IAsyncDisposable
             }
 
             return await base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    /// <summary>Counts how often signing asks for keys, as refreshing (temporary) credentials would be asked.</summary>
+    private sealed class CountingCredentials(AWSCredentials inner) : AWSCredentials
+    {
+        private int _fetches;
+
+        public int Fetches => _fetches;
+
+        public override ImmutableCredentials GetCredentials()
+        {
+            Interlocked.Increment(ref _fetches);
+            return inner.GetCredentials();
+        }
+
+        public override Task<ImmutableCredentials> GetCredentialsAsync()
+        {
+            Interlocked.Increment(ref _fetches);
+            return inner.GetCredentialsAsync();
         }
     }
 }
