@@ -6,7 +6,8 @@ namespace ChatBedrock.Domain;
 /// The id of one conversation. New ids are random UUIDv4 strings (as the seed's <c>uuid.uuid4()</c>);
 /// ids supplied by clients or found in tables written by other tools are accepted as they are when they
 /// keep the rule: 1 to <see cref="MaxLength"/> UTF-16 code units, not blank, no control characters or
-/// line breaks, no <c>/</c> (ids appear in URL paths) and no lone surrogates. An id outside the rule is
+/// line breaks, no <c>/</c> (ids appear in URL paths), not <c>.</c> or <c>..</c> (URL dot segments) and no
+/// lone surrogates. An id outside the rule is
 /// rejected, never altered.
 /// </summary>
 public readonly record struct SessionId
@@ -69,6 +70,11 @@ public readonly record struct SessionId
             {
                 return "it contains '/'";
             }
+        }
+
+        if (value is "." or "..")
+        {
+            return "'.' and '..' are URL dot segments, which browsers and proxies rewrite";
         }
 
         if (Utf16.HasLoneSurrogate(value))

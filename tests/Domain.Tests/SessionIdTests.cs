@@ -22,7 +22,8 @@ public sealed class SessionIdTests
     [InlineData("user@example.com:2024-05-18")]
     [InlineData("with space and ?query=1&x=%2F")]
     [InlineData("emoji🙂id")]
-    [InlineData("..")]
+    [InlineData("...")]
+    [InlineData("a..b")]
     public void Parse_AcceptsIdsOtherToolsWrite_Unchanged(string value)
     {
         SessionId.Parse(value).Value.Should().Be(value);
@@ -43,6 +44,8 @@ public sealed class SessionIdTests
     [InlineData("\u3000", "blank")]
     [InlineData("a/b", "'/'")]
     [InlineData("../etc/passwd", "'/'")]
+    [InlineData(".", "dot segment")]
+    [InlineData("..", "dot segment")]
     [InlineData("line\nbreak", "control")]
     [InlineData("cr\r", "control")]
     [InlineData("tab\t", "control")]

@@ -1,0 +1,296 @@
+using System.Globalization;
+using ChatBedrock.Application;
+using ChatBedrock.Domain;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ChatBedrock.Adapters.Sqlite;
+
+/// <summary>
+/// Conversation history in one SQLite file, in WAL mode so reads never wait for writes. Each turn is one
+/// <c>BEGIN IMMEDIATE</c> transaction: it takes the write lock before reading the session's last sequence, so
+/// concurrent writers, in this process or another, queue on SQLite's busy timeout instead of failing or
+/// interleaving. Writers of this instance also queue on a semaphore first, asynchronously, so a burst of
+/// requests does not block thread-pool threads inside SQLite's busy wait. See ADR 0040.
+/// </summary>
+internal sealed partial class SqliteConversationRepository : IConversationRepository, IDisposable
+{
+    /// <summary>The schema this code writes; a file with a newer one is refused rather than misread.</summary>
+    internal const int SchemaVersion = 1;
+
+    private const string CreateSchema = """
+        CREATE TABLE IF NOT EXISTS messages (
+            session_id TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('user', 'assistant', 'system')),
+            content TEXT NOT NULL,
+            created_at INTEGER,
+            PRIMARY KEY (session_id, sequence)
+        );
+        """;
+
+    // The primary key's index serves the newest-N read: a backward range scan of one session, then re-ordered.
+    private const string SelectNewest = """
+        SELECT role, content, created_at FROM (
+            SELECT sequence, role, content, created_at FROM messages
+            WHERE session_id = $session ORDER BY sequence DESC LIMIT $limit
+        ) ORDER BY sequence;
+        """;
+
+    // Both messages in one statement; the next sequence is read under the write lock BEGIN IMMEDIATE took.
+    private const string InsertTurn = """
+        WITH next (sequence) AS (SELECT COALESCE(MAX(sequence) + 1, 0) FROM messages WHERE session_id = $session)
+        INSERT INTO messages (session_id, sequence, role, content, created_at)
+        SELECT $session, sequence, $userRole, $userContent, $userTime FROM next
+        UNION ALL
+        SELECT $session, sequence + 1, $assistantRole, $assistantContent, $assistantTime FROM next;
+        """;
+
+    private readonly string _connectionString;
+    private readonly string _databasePath;
+    private readonly int _busyTimeoutMilliseconds;
+    private readonly ILogger<SqliteConversationRepository> _logger;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private volatile bool _created;
+
+    public SqliteConversationRepository(IOptions<SqliteHistoryOptions> options, ILogger<SqliteConversationRepository> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var settings = options.Value;
+        _databasePath = Path.GetFullPath(settings.DatabasePath);
+        _busyTimeoutMilliseconds = (int)settings.BusyTimeout.TotalMilliseconds;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = _databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            // Microsoft.Data.Sqlite's own retry on SQLITE_BUSY (whole seconds) ends right after SQLite's busy handler gives up.
+            DefaultTimeout = (int)Math.Ceiling(settings.BusyTimeout.TotalSeconds),
+        }.ToString();
+        _logger = logger;
+    }
+
+    public async Task<IReadOnlyList<ChatMessage>> LoadAsync(SessionId sessionId, int? newestLimit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(newestLimit ?? 0, nameof(newestLimit));
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = SelectNewest;
+                command.Parameters.AddWithValue("$session", sessionId.Value);
+                // Every write is a whole turn of two messages, so an even count of the newest keeps turns whole. -1: no limit.
+                command.Parameters.AddWithValue("$limit", newestLimit is { } limit ? limit + (limit & 1) : -1);
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    var messages = new List<ChatMessage>();
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        messages.Add(new ChatMessage(
+                            ParseRole(reader.GetString(0)),
+                            reader.GetString(1),
+                            reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
+                    }
+
+                    return messages;
+                }
+            }
+        }
+        catch (SqliteException e)
+        {
+            throw Unavailable("read the history", e);
+        }
+    }
+
+    public async Task AppendTurnAsync(SessionId sessionId, ChatTurn turn, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(turn);
+        await WriteAsync("store the turn", async (connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = InsertTurn;
+            command.Parameters.AddWithValue("$session", sessionId.Value);
+            AddMessage(command, "$user", turn.User);
+            AddMessage(command, "$assistant", turn.Assistant);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task DeleteAsync(SessionId sessionId, CancellationToken cancellationToken)
+    {
+        await WriteAsync("delete the session", async (connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "DELETE FROM messages WHERE session_id = $session;";
+            command.Parameters.AddWithValue("$session", sessionId.Value);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        // Pooled connections keep the file (and its -wal, -shm) open; closing them lets WAL checkpoint and files be moved.
+        using (var connection = new SqliteConnection(_connectionString))
+        {
+            SqliteConnection.ClearPool(connection);
+        }
+
+        _writeGate.Dispose();
+    }
+
+    private async Task WriteAsync(string action, Func<SqliteConnection, SqliteTransaction, Task> write, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                // Not deferred: BEGIN IMMEDIATE takes the write lock now, waiting on the busy timeout. A deferred
+                // transaction that read first could fail with SQLITE_BUSY on upgrade, with no wait at all.
+                using var transaction = connection.BeginTransaction(deferred: false);
+                await write(connection, transaction).ConfigureAwait(false);
+                transaction.Commit();
+            }
+        }
+        catch (SqliteException e)
+        {
+            throw Unavailable(action, e);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            using var command = connection.CreateCommand();
+            // Per connection, not per file; SQLite's handler sleeps in short steps, finer than the provider's retry.
+            command.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds};");
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Creates the folder, the file and the schema once per instance; a failure is retried on the next call.</summary>
+    private async Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        if (_created)
+        {
+            return;
+        }
+
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_created)
+            {
+                return;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(_databasePath)!);
+            var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                await CreateSchemaAsync(connection, cancellationToken).ConfigureAwait(false);
+            }
+
+            _created = true;
+            LogOpened(_databasePath, SchemaVersion);
+        }
+        catch (SqliteException e)
+        {
+            throw Unavailable("open the database", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogFailed("create the database folder", _databasePath, e);
+            throw new ChatException(ChatErrorCode.StoreUnavailable, "The SQLite history store could not create the database folder.", e);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private static async Task CreateSchemaAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        // WAL is a property of the file: set once, kept by every later connection and process.
+        command.CommandText = "PRAGMA journal_mode = WAL;";
+        var mode = (string?)await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ChatException(ChatErrorCode.StoreUnavailable,
+                $"The SQLite history store needs write-ahead logging, which this file system does not support (journal mode '{mode}').");
+        }
+
+        using var transaction = connection.BeginTransaction(deferred: false);
+        command.Transaction = transaction;
+        command.CommandText = "PRAGMA user_version;";
+        var version = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        if (version > SchemaVersion)
+        {
+            throw new ChatException(ChatErrorCode.StoreUnavailable,
+                $"The SQLite history database has schema version {version}, newer than this ChatBedrock understands ({SchemaVersion}).");
+        }
+
+        command.CommandText = CreateSchema + string.Create(CultureInfo.InvariantCulture, $"PRAGMA user_version = {SchemaVersion};");
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        transaction.Commit();
+    }
+
+    private static void AddMessage(SqliteCommand command, string prefix, ChatMessage message)
+    {
+        command.Parameters.AddWithValue(prefix + "Role", RoleName(message.Role));
+        command.Parameters.AddWithValue(prefix + "Content", message.Content);
+        command.Parameters.AddWithValue(prefix + "Time", message.Timestamp is { } time ? time.ToUnixTimeMilliseconds() : DBNull.Value);
+    }
+
+    private static string RoleName(ChatRole role) => role switch
+    {
+        ChatRole.User => "user",
+        ChatRole.Assistant => "assistant",
+        ChatRole.System => "system",
+        _ => throw new ArgumentOutOfRangeException(nameof(role), role, "Unknown role."),
+    };
+
+    // The table's CHECK constraint admits only these three.
+    private static ChatRole ParseRole(string role) => role switch
+    {
+        "user" => ChatRole.User,
+        "assistant" => ChatRole.Assistant,
+        _ => ChatRole.System,
+    };
+
+    private ChatException Unavailable(string action, SqliteException e)
+    {
+        LogFailed(action, _databasePath, e);
+        // SQLite's own message names the condition ("database is locked", "disk I/O error"), never the path.
+        return new ChatException(ChatErrorCode.StoreUnavailable, $"The SQLite history store could not {action}: {e.Message}", e);
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "SQLite history store ready at {DatabasePath} (schema version {SchemaVersion})")]
+    private partial void LogOpened(string databasePath, int schemaVersion);
+
+    [LoggerMessage(2, LogLevel.Warning, "SQLite history store could not {Action} at {DatabasePath}")]
+    private partial void LogFailed(string action, string databasePath, Exception exception);
+}

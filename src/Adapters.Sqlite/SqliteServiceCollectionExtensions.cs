@@ -1,0 +1,29 @@
+using ChatBedrock.Adapters.Sqlite;
+using ChatBedrock.Application;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers ChatBedrock's SQLite history store.</summary>
+public static class ChatBedrockSqliteServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers an <see cref="IConversationRepository"/> on an embedded SQLite file unless a repository is
+    /// already registered, with <see cref="SqliteHistoryOptions"/> validated at start-up. Calling it again only
+    /// adds <paramref name="configure"/>. The file is created on first use.
+    /// </summary>
+    public static IServiceCollection AddSqliteConversationRepository(this IServiceCollection services, Action<SqliteHistoryOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<SqliteHistoryOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteHistoryOptions>, SqliteHistoryOptionsValidator>());
+        services.TryAddSingleton<IConversationRepository, SqliteConversationRepository>();
+        return services;
+    }
+}
