@@ -12,8 +12,11 @@ public sealed record ConversationRequest(string? InputText, string? SessionId);
 /// <summary>The answer to one turn.</summary>
 public sealed record ConversationReply(SessionId SessionId, string OutputText, ModelUsage Usage, string StopReason);
 
-/// <summary>One item of a streamed turn: deltas, then one <see cref="ConversationCompleted"/>.</summary>
+/// <summary>One item of a streamed turn: one <see cref="ConversationStarted"/>, deltas, then one <see cref="ConversationCompleted"/>.</summary>
 public abstract record ConversationUpdate;
+
+/// <summary>The input is valid and the history loaded: names the (possibly new) session before the model is asked.</summary>
+public sealed record ConversationStarted(SessionId SessionId) : ConversationUpdate;
 
 /// <summary>A piece of the answer's text.</summary>
 public sealed record ConversationDelta(string Text) : ConversationUpdate;
@@ -59,12 +62,13 @@ public sealed partial class ContinueConversation
         return await StoreAsync(sessionId, input, response.Text, response.Usage, response.StopReason, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Runs one turn, yielding the answer's text as the model produces it, then the stored reply.</summary>
+    /// <summary>Runs one turn, yielding the session id, the answer's text as the model produces it, then the stored reply.</summary>
     public async IAsyncEnumerable<ConversationUpdate> StreamAsync(
         ConversationRequest request,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var (sessionId, input, modelRequest) = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
+        yield return new ConversationStarted(sessionId);
         var text = new StringBuilder();
         ModelStreamEnd? end = null;
         await foreach (var update in _model.StreamAsync(modelRequest, cancellationToken).ConfigureAwait(false))

@@ -166,14 +166,18 @@ public sealed partial class ChatHttpHandler
     private async Task<ChatHttpError?> StreamAsync(
         ChatHttpRequest request, IChatHttpResponse response, ConversationRequest chat, CancellationToken cancellationToken)
     {
-        // The start event names the session before any text, so a new session's id is minted here.
-        var sessionId = string.IsNullOrEmpty(chat.SessionId) ? SessionId.New().Value : chat.SessionId;
-        var updates = _chat.StreamAsync(chat with { SessionId = sessionId }, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var updates = _chat.StreamAsync(chat, cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using (updates.ConfigureAwait(false))
         {
-            // Whatever fails before the first update (input, session id, history, a throttled model) still
+            // Whatever fails before the first text (input, session id, history, a throttled model) still
             // gets an ordinary status; afterwards the stream is committed to 200 and ends with an error event.
             var error = await NextAsync(updates, cancellationToken).ConfigureAwait(false);
+            var sessionId = (updates.Current as ConversationStarted)?.SessionId.Value;
+            if (error is null)
+            {
+                error = await NextAsync(updates, cancellationToken).ConfigureAwait(false);
+            }
+
             if (error is not null)
             {
                 return await WriteErrorAsync(request, response, error, allow: null, cancellationToken).ConfigureAwait(false);
@@ -186,7 +190,7 @@ public sealed partial class ChatHttpHandler
             };
             _cors.AddHeaders(request, headers);
             await response.StartAsync(200, headers, cancellationToken).ConfigureAwait(false);
-            await response.WriteAsync(ServerSentEvents.Event("start", ChatJsonContext.Serialize(new StartEventBody(sessionId), c => c.StartEventBody)), cancellationToken).ConfigureAwait(false);
+            await response.WriteAsync(ServerSentEvents.Event("start", ChatJsonContext.Serialize(new StartEventBody(sessionId!), c => c.StartEventBody)), cancellationToken).ConfigureAwait(false);
             while (true)
             {
                 switch (updates.Current)

@@ -157,10 +157,24 @@ public sealed class ContinueConversationTests
             updates.Add(update);
         }
 
+        var started = updates[0].Should().BeOfType<ConversationStarted>().Subject;
         updates.OfType<ConversationDelta>().Select(d => d.Text).Should().Equal("a", "b", "c");
         var completed = updates[^1].Should().BeOfType<ConversationCompleted>().Subject;
+        completed.Reply.SessionId.Should().Be(started.SessionId);
         completed.Reply.OutputText.Should().Be("abc");
         (await _repository.LoadAsync(completed.Reply.SessionId, null, Ct)).Select(m => m.Content).Should().Equal("q", "abc");
+    }
+
+    [Fact]
+    public async Task Stream_NamesTheGivenSessionBeforeAskingTheModel()
+    {
+        var id = SessionId.New();
+        await using var updates = UseCase().StreamAsync(new ConversationRequest("q", id.Value), Ct).GetAsyncEnumerator(Ct);
+
+        (await updates.MoveNextAsync()).Should().BeTrue();
+
+        updates.Current.Should().Be(new ConversationStarted(id));
+        _model.Requests.Should().BeEmpty();
     }
 
     [Fact]
