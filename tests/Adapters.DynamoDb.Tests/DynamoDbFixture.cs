@@ -1,0 +1,119 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Amazon.Runtime;
+using ChatBedrock.Application;
+using ChatBedrock.Testing.Dynalite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+[assembly: AssemblyFixture(typeof(ChatBedrock.Adapters.DynamoDb.Tests.DynamoDbFixture))]
+
+namespace ChatBedrock.Adapters.DynamoDb.Tests;
+
+/// <summary>
+/// One dynalite server for the whole test assembly, with the two tables the layouts use. Tests keep apart
+/// by using fresh session ids (or their own tables).
+/// </summary>
+public sealed class DynamoDbFixture : IAsyncLifetime
+{
+    public const string LangChainTable = "ChatMessageHistory";
+    public const string TurnsTable = "ChatTurns";
+    public const string Region = "ap-northeast-1";
+
+    private readonly DynaliteServer _server = new();
+    private readonly List<ServiceProvider> _providers = [];
+
+    public Uri Endpoint { get; private set; } = null!;
+
+    public AmazonDynamoDBClient Client { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Endpoint = await _server.StartAsync(TestContext.Current.CancellationToken);
+        Client = CreateClient(Endpoint);
+        await CreateLangChainTableAsync(Client, LangChainTable);
+        await CreateTurnsTableAsync(Client, TurnsTable);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var provider in _providers)
+        {
+            await provider.DisposeAsync();
+        }
+
+        Client?.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    /// <summary>A client with dummy credentials; dynalite checks none.</summary>
+    public static AmazonDynamoDBClient CreateClient(Uri endpoint, int? maxErrorRetry = null)
+    {
+        var config = new AmazonDynamoDBConfig { ServiceURL = endpoint.ToString(), AuthenticationRegion = Region };
+        if (maxErrorRetry is { } retries)
+        {
+            config.MaxErrorRetry = retries;
+        }
+
+        return new AmazonDynamoDBClient(new BasicAWSCredentials("test", "test"), config);
+    }
+
+    /// <summary>The hands-on's table: partition key SessionId (S), nothing else.</summary>
+    public static Task CreateLangChainTableAsync(IAmazonDynamoDB client, string name, string partitionKey = "SessionId") =>
+        client.CreateTableAsync(
+            new CreateTableRequest
+            {
+                TableName = name,
+                BillingMode = BillingMode.PAY_PER_REQUEST,
+                AttributeDefinitions = [new AttributeDefinition(partitionKey, ScalarAttributeType.S)],
+                KeySchema = [new KeySchemaElement(partitionKey, KeyType.HASH)],
+            },
+            TestContext.Current.CancellationToken);
+
+    /// <summary>The turns layout's table: partition key SessionId (S), sort key Turn (N).</summary>
+    public static Task CreateTurnsTableAsync(IAmazonDynamoDB client, string name, string partitionKey = "SessionId", string sortKey = "Turn") =>
+        client.CreateTableAsync(
+            new CreateTableRequest
+            {
+                TableName = name,
+                BillingMode = BillingMode.PAY_PER_REQUEST,
+                AttributeDefinitions = [new AttributeDefinition(partitionKey, ScalarAttributeType.S), new AttributeDefinition(sortKey, ScalarAttributeType.N)],
+                KeySchema = [new KeySchemaElement(partitionKey, KeyType.HASH), new KeySchemaElement(sortKey, KeyType.RANGE)],
+            },
+            TestContext.Current.CancellationToken);
+
+    /// <summary>A repository wired the way a host wires it, on this fixture's client.</summary>
+    public IConversationRepository Repository(
+        DynamoDbHistoryLayout layout,
+        Action<DynamoDbHistoryOptions>? configure = null,
+        TimeProvider? time = null,
+        ILoggerProvider? logs = null)
+    {
+        var services = new ServiceCollection().AddSingleton<IAmazonDynamoDB>(Client);
+        services.AddLogging(builder =>
+        {
+            if (logs is not null)
+            {
+                builder.AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
+            }
+        });
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
+        services.AddDynamoDbConversationRepository(o =>
+        {
+            o.Layout = layout;
+            o.TableName = layout == DynamoDbHistoryLayout.Turns ? TurnsTable : LangChainTable;
+            configure?.Invoke(o);
+        });
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        lock (_providers)
+        {
+            _providers.Add(provider);
+        }
+
+        return provider.GetRequiredService<IConversationRepository>();
+    }
+}
