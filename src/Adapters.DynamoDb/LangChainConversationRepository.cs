@@ -201,7 +201,9 @@ internal sealed partial class LangChainConversationRepository(HistoryTable table
     {
         TableName = table.Name,
         Key = table.Key(sessionId),
-        UpdateExpression = "REMOVE " + string.Join(", ", indexes.Select(i => string.Create(CultureInfo.InvariantCulture, $"#history[{i}]"))),
+        // Highest index first: DynamoDB removes the listed positions of the list as it was, while some emulators
+        // (dynalite) remove one after the other, shifting later positions; in this order both agree.
+        UpdateExpression = "REMOVE " + string.Join(", ", indexes.OrderDescending().Select(i => string.Create(CultureInfo.InvariantCulture, $"#history[{i}]"))),
         ConditionExpression = "size(#history) = :count",
         ExpressionAttributeNames = new Dictionary<string, string>(StringComparer.Ordinal) { ["#history"] = LangChainMessages.HistoryAttribute },
         ExpressionAttributeValues = new Dictionary<string, AttributeValue>(StringComparer.Ordinal)
