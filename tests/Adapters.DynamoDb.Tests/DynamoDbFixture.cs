@@ -60,27 +60,34 @@ public sealed class DynamoDbFixture : IAsyncLifetime
 
     /// <summary>The hands-on's table: partition key SessionId (S), nothing else.</summary>
     public static Task CreateLangChainTableAsync(IAmazonDynamoDB client, string name, string partitionKey = "SessionId") =>
-        client.CreateTableAsync(
-            new CreateTableRequest
-            {
-                TableName = name,
-                BillingMode = BillingMode.PAY_PER_REQUEST,
-                AttributeDefinitions = [new AttributeDefinition(partitionKey, ScalarAttributeType.S)],
-                KeySchema = [new KeySchemaElement(partitionKey, KeyType.HASH)],
-            },
-            TestContext.Current.CancellationToken);
+        CreateTableAsync(client, new CreateTableRequest
+        {
+            TableName = name,
+            BillingMode = BillingMode.PAY_PER_REQUEST,
+            AttributeDefinitions = [new AttributeDefinition(partitionKey, ScalarAttributeType.S)],
+            KeySchema = [new KeySchemaElement(partitionKey, KeyType.HASH)],
+        });
 
     /// <summary>The turns layout's table: partition key SessionId (S), sort key Turn (N).</summary>
     public static Task CreateTurnsTableAsync(IAmazonDynamoDB client, string name, string partitionKey = "SessionId", string sortKey = "Turn") =>
-        client.CreateTableAsync(
-            new CreateTableRequest
-            {
-                TableName = name,
-                BillingMode = BillingMode.PAY_PER_REQUEST,
-                AttributeDefinitions = [new AttributeDefinition(partitionKey, ScalarAttributeType.S), new AttributeDefinition(sortKey, ScalarAttributeType.N)],
-                KeySchema = [new KeySchemaElement(partitionKey, KeyType.HASH), new KeySchemaElement(sortKey, KeyType.RANGE)],
-            },
-            TestContext.Current.CancellationToken);
+        CreateTableAsync(client, new CreateTableRequest
+        {
+            TableName = name,
+            BillingMode = BillingMode.PAY_PER_REQUEST,
+            AttributeDefinitions = [new AttributeDefinition(partitionKey, ScalarAttributeType.S), new AttributeDefinition(sortKey, ScalarAttributeType.N)],
+            KeySchema = [new KeySchemaElement(partitionKey, KeyType.HASH), new KeySchemaElement(sortKey, KeyType.RANGE)],
+        });
+
+    /// <summary>Creates a table and waits until it is ACTIVE (at once on dynalite, but not within the same tick).</summary>
+    private static async Task CreateTableAsync(IAmazonDynamoDB client, CreateTableRequest request)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await client.CreateTableAsync(request, ct);
+        while ((await client.DescribeTableAsync(request.TableName, ct)).Table.TableStatus != TableStatus.ACTIVE)
+        {
+            await Task.Delay(10, ct);
+        }
+    }
 
     /// <summary>A repository wired the way a host wires it, on this fixture's client.</summary>
     public IConversationRepository Repository(
