@@ -37,6 +37,15 @@ internal sealed partial class HistoryTable(IAmazonDynamoDB client, DynamoDbHisto
         ? new AttributeValue { N = (time.GetUtcNow() + lifetime).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) }
         : null;
 
+    /// <summary>Logs the capacity a request consumed (every request asks for it: it costs nothing and shows what a turn costs).</summary>
+    public void Consumed(string operation, ConsumedCapacity? capacity)
+    {
+        if (capacity?.CapacityUnits is { } units)
+        {
+            LogConsumed(Logger, operation, Name, units);
+        }
+    }
+
     /// <summary>Whether <paramref name="error"/> is a failure of the store (rather than the caller's cancellation or a bug).</summary>
     public static bool IsStoreFailure(Exception error, CancellationToken cancellationToken) => error switch
     {
@@ -110,6 +119,9 @@ internal sealed partial class HistoryTable(IAmazonDynamoDB client, DynamoDbHisto
 
         return error;
     }
+
+    [LoggerMessage(5, LogLevel.Debug, "DynamoDB {Operation} on table {Table} consumed {CapacityUnits} capacity units")]
+    private static partial void LogConsumed(ILogger logger, string operation, string table, double capacityUnits);
 
     [LoggerMessage(4, LogLevel.Warning, "DynamoDB {Operation} on table {Table} failed: {ErrorCode}")]
     private static partial void LogStoreFailed(ILogger logger, string operation, string table, string errorCode);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using ChatBedrock.Application;
 using ChatBedrock.Domain;
@@ -67,10 +68,11 @@ internal sealed partial class LangChainConversationRepository(HistoryTable table
             {
                 try
                 {
-                    await table.Client.UpdateItemAsync(request, cancellationToken).ConfigureAwait(false);
+                    var response = await table.Client.UpdateItemAsync(request, cancellationToken).ConfigureAwait(false);
+                    table.Consumed("UpdateItem", response.ConsumedCapacity);
                     return;
                 }
-                catch (Amazon.DynamoDBv2.AmazonDynamoDBException e) when (HistoryTable.IsItemTooLarge(e) && attempt < MaxAppendAttempts)
+                catch (AmazonDynamoDBException e) when (HistoryTable.IsItemTooLarge(e) && attempt < MaxAppendAttempts)
                 {
                     await MakeRoomAsync(sessionId, turnSize, cancellationToken).ConfigureAwait(false);
                 }
@@ -86,8 +88,10 @@ internal sealed partial class LangChainConversationRepository(HistoryTable table
     {
         try
         {
-            await table.Client.DeleteItemAsync(new DeleteItemRequest { TableName = table.Name, Key = table.Key(sessionId) }, cancellationToken)
-                .ConfigureAwait(false);
+            var response = await table.Client.DeleteItemAsync(
+                new DeleteItemRequest { TableName = table.Name, Key = table.Key(sessionId), ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL },
+                cancellationToken).ConfigureAwait(false);
+            table.Consumed("DeleteItem", response.ConsumedCapacity);
         }
         catch (Exception e) when (HistoryTable.IsStoreFailure(e, cancellationToken))
         {
@@ -108,6 +112,7 @@ internal sealed partial class LangChainConversationRepository(HistoryTable table
             TableName = table.Name,
             Key = table.Key(sessionId),
             UpdateExpression = AppendExpression,
+            ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
             ExpressionAttributeNames = new Dictionary<string, string>(StringComparer.Ordinal) { ["#history"] = LangChainMessages.HistoryAttribute },
             ExpressionAttributeValues = new Dictionary<string, AttributeValue>(StringComparer.Ordinal)
             {
@@ -135,8 +140,10 @@ internal sealed partial class LangChainConversationRepository(HistoryTable table
                 ConsistentRead = table.Options.ConsistentRead,
                 ProjectionExpression = "#history",
                 ExpressionAttributeNames = new Dictionary<string, string>(StringComparer.Ordinal) { ["#history"] = LangChainMessages.HistoryAttribute },
+                ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
             },
             cancellationToken).ConfigureAwait(false);
+        table.Consumed("GetItem", response.ConsumedCapacity);
         return response.Item is { } item && item.TryGetValue(LangChainMessages.HistoryAttribute, out var history) && history.L is { } list ? list : [];
     }
 
@@ -149,8 +156,9 @@ internal sealed partial class LangChainConversationRepository(HistoryTable table
     private async Task MakeRoomAsync(SessionId sessionId, int turnSize, CancellationToken cancellationToken)
     {
         var response = await table.Client.GetItemAsync(
-            new GetItemRequest { TableName = table.Name, Key = table.Key(sessionId), ConsistentRead = true },
+            new GetItemRequest { TableName = table.Name, Key = table.Key(sessionId), ConsistentRead = true, ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL },
             cancellationToken).ConfigureAwait(false);
+        table.Consumed("GetItem", response.ConsumedCapacity);
         if (response.Item is not { } item || !item.TryGetValue(LangChainMessages.HistoryAttribute, out var attribute) || attribute.L is not { } history)
         {
             return; // Deleted meanwhile: the append will now fit.
@@ -181,7 +189,8 @@ internal sealed partial class LangChainConversationRepository(HistoryTable table
             var chunk = doomed.GetRange(Math.Max(0, end - MaxRemovalsPerRequest), Math.Min(MaxRemovalsPerRequest, end));
             try
             {
-                await table.Client.UpdateItemAsync(RemoveRequest(sessionId, chunk, count), cancellationToken).ConfigureAwait(false);
+                var removed = await table.Client.UpdateItemAsync(RemoveRequest(sessionId, chunk, count), cancellationToken).ConfigureAwait(false);
+                table.Consumed("UpdateItem", removed.ConsumedCapacity);
             }
             catch (ConditionalCheckFailedException)
             {
@@ -205,6 +214,7 @@ internal sealed partial class LangChainConversationRepository(HistoryTable table
         // (dynalite) remove one after the other, shifting later positions; in this order both agree.
         UpdateExpression = "REMOVE " + string.Join(", ", indexes.OrderDescending().Select(i => string.Create(CultureInfo.InvariantCulture, $"#history[{i}]"))),
         ConditionExpression = "size(#history) = :count",
+        ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
         ExpressionAttributeNames = new Dictionary<string, string>(StringComparer.Ordinal) { ["#history"] = LangChainMessages.HistoryAttribute },
         ExpressionAttributeValues = new Dictionary<string, AttributeValue>(StringComparer.Ordinal)
         {

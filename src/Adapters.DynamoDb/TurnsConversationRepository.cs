@@ -1,4 +1,5 @@
 using System.Globalization;
+using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using ChatBedrock.Application;
 using ChatBedrock.Domain;
@@ -83,15 +84,17 @@ internal sealed partial class TurnsConversationRepository(HistoryTable table) : 
                 item[table.Options.SortKeyName] = Number(number);
                 try
                 {
-                    await table.Client.PutItemAsync(
+                    var response = await table.Client.PutItemAsync(
                         new PutItemRequest
                         {
                             TableName = table.Name,
                             Item = item,
                             ConditionExpression = "attribute_not_exists(#pk)",
                             ExpressionAttributeNames = new Dictionary<string, string>(StringComparer.Ordinal) { ["#pk"] = table.Options.PartitionKeyName },
+                            ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
                         },
                         cancellationToken).ConfigureAwait(false);
+                    table.Consumed("PutItem", response.ConsumedCapacity);
                     return;
                 }
                 catch (ConditionalCheckFailedException)
@@ -130,8 +133,9 @@ internal sealed partial class TurnsConversationRepository(HistoryTable table) : 
         for (var attempt = 1; ; attempt++)
         {
             var response = await table.Client.BatchWriteItemAsync(
-                new BatchWriteItemRequest { RequestItems = new(StringComparer.Ordinal) { [table.Name] = requests } },
+                new BatchWriteItemRequest { RequestItems = new(StringComparer.Ordinal) { [table.Name] = requests }, ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL },
                 cancellationToken).ConfigureAwait(false);
+            table.Consumed("BatchWriteItem", response.ConsumedCapacity?.FirstOrDefault());
             if (response.UnprocessedItems is null || !response.UnprocessedItems.TryGetValue(table.Name, out var left) || left.Count == 0)
             {
                 return;
@@ -168,8 +172,10 @@ internal sealed partial class TurnsConversationRepository(HistoryTable table) : 
                     Limit = newest - items.Count,
                     ConsistentRead = table.Options.ConsistentRead,
                     ExclusiveStartKey = startKey,
+                    ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
                 },
                 cancellationToken).ConfigureAwait(false);
+            table.Consumed("Query", response.ConsumedCapacity);
             items.AddRange(response.Items ?? []);
             startKey = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
         }

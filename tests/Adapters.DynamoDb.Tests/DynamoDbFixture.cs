@@ -1,5 +1,4 @@
 using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using ChatBedrock.Application;
 using ChatBedrock.Testing.Dynalite;
@@ -59,35 +58,21 @@ public sealed class DynamoDbFixture : IAsyncLifetime
     }
 
     /// <summary>The hands-on's table: partition key SessionId (S), nothing else.</summary>
-    public static Task CreateLangChainTableAsync(IAmazonDynamoDB client, string name, string partitionKey = "SessionId") =>
-        CreateTableAsync(client, new CreateTableRequest
-        {
-            TableName = name,
-            BillingMode = BillingMode.PAY_PER_REQUEST,
-            AttributeDefinitions = [new AttributeDefinition(partitionKey, ScalarAttributeType.S)],
-            KeySchema = [new KeySchemaElement(partitionKey, KeyType.HASH)],
-        });
+    public static Task CreateLangChainTableAsync(IAmazonDynamoDB client, string name) =>
+        CreateTableAsync(client, new DynamoDbHistoryOptions { TableName = name });
 
-    /// <summary>The turns layout's table: partition key SessionId (S), sort key Turn (N).</summary>
+    /// <summary>The turns layout's table: partition key (S) and sort key (N).</summary>
     public static Task CreateTurnsTableAsync(IAmazonDynamoDB client, string name, string partitionKey = "SessionId", string sortKey = "Turn") =>
-        CreateTableAsync(client, new CreateTableRequest
+        CreateTableAsync(client, new DynamoDbHistoryOptions
         {
             TableName = name,
-            BillingMode = BillingMode.PAY_PER_REQUEST,
-            AttributeDefinitions = [new AttributeDefinition(partitionKey, ScalarAttributeType.S), new AttributeDefinition(sortKey, ScalarAttributeType.N)],
-            KeySchema = [new KeySchemaElement(partitionKey, KeyType.HASH), new KeySchemaElement(sortKey, KeyType.RANGE)],
+            Layout = DynamoDbHistoryLayout.Turns,
+            PartitionKeyName = partitionKey,
+            SortKeyName = sortKey,
         });
 
-    /// <summary>Creates a table and waits until it is ACTIVE (at once on dynalite, but not within the same tick).</summary>
-    private static async Task CreateTableAsync(IAmazonDynamoDB client, CreateTableRequest request)
-    {
-        var ct = TestContext.Current.CancellationToken;
-        await client.CreateTableAsync(request, ct);
-        while ((await client.DescribeTableAsync(request.TableName, ct)).Table.TableStatus != TableStatus.ACTIVE)
-        {
-            await Task.Delay(10, ct);
-        }
-    }
+    private static Task CreateTableAsync(IAmazonDynamoDB client, DynamoDbHistoryOptions options) =>
+        HistoryTableSchema.CreateAsync(client, options, TestContext.Current.CancellationToken);
 
     /// <summary>A repository wired the way a host wires it, on this fixture's client.</summary>
     public IConversationRepository Repository(
