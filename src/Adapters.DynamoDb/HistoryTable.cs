@@ -46,8 +46,31 @@ internal sealed partial class HistoryTable(IAmazonDynamoDB client, DynamoDbHisto
         }
     }
 
-    /// <summary>Whether <paramref name="error"/> is a failure of the store (rather than the caller's cancellation or a bug).</summary>
-    public static bool IsStoreFailure(Exception error, CancellationToken cancellationToken) => error switch
+    /// <summary>
+    /// Runs <paramref name="call"/>, turning failures of the store (not the caller's cancellation, not bugs)
+    /// into the typed error of <see cref="Translate"/>.
+    /// </summary>
+    public async Task<T> GuardAsync<T>(string operation, Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsStoreFailure(e, cancellationToken))
+        {
+            throw Translate(e, operation);
+        }
+    }
+
+    /// <inheritdoc cref="GuardAsync{T}"/>
+    public Task GuardAsync(string operation, Func<Task> call, CancellationToken cancellationToken) =>
+        GuardAsync(operation, async () =>
+        {
+            await call().ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    private static bool IsStoreFailure(Exception error, CancellationToken cancellationToken) => error switch
     {
         AmazonServiceException or AmazonClientException or HttpRequestException or SocketException or IOException => true,
         OperationCanceledException => !cancellationToken.IsCancellationRequested, // the SDK's own timeout

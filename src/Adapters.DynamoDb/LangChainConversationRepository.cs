@@ -24,10 +24,9 @@ internal sealed partial class LangChainConversationRepository(HistoryTable table
 
     private const string AppendExpression = "SET #history = list_append(if_not_exists(#history, :empty), :turn)";
 
-    public async Task<IReadOnlyList<ChatMessage>> LoadAsync(SessionId sessionId, int? newestLimit, CancellationToken cancellationToken)
-    {
+    public Task<IReadOnlyList<ChatMessage>> LoadAsync(SessionId sessionId, int? newestLimit, CancellationToken cancellationToken) =>
         // The whole history is one item: reading it costs the same whatever newestLimit asks for.
-        try
+        table.GuardAsync("GetItem", async () =>
         {
             var history = await ReadHistoryAsync(sessionId, cancellationToken).ConfigureAwait(false);
             var messages = new List<ChatMessage>(history.Count);
@@ -43,15 +42,10 @@ internal sealed partial class LangChainConversationRepository(HistoryTable table
                 }
             }
 
-            return messages;
-        }
-        catch (Exception e) when (HistoryTable.IsStoreFailure(e, cancellationToken))
-        {
-            throw table.Translate(e, "GetItem");
-        }
-    }
+            return (IReadOnlyList<ChatMessage>)messages;
+        }, cancellationToken);
 
-    public async Task AppendTurnAsync(SessionId sessionId, ChatTurn turn, CancellationToken cancellationToken)
+    public Task AppendTurnAsync(SessionId sessionId, ChatTurn turn, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(turn);
         var entries = LangChainMessages.Turn(turn);
@@ -62,7 +56,7 @@ internal sealed partial class LangChainConversationRepository(HistoryTable table
             throw table.TurnTooLarge();
         }
 
-        try
+        return table.GuardAsync("UpdateItem", async () =>
         {
             for (var attempt = 1; ; attempt++)
             {
@@ -77,27 +71,17 @@ internal sealed partial class LangChainConversationRepository(HistoryTable table
                     await MakeRoomAsync(sessionId, turnSize, cancellationToken).ConfigureAwait(false);
                 }
             }
-        }
-        catch (Exception e) when (HistoryTable.IsStoreFailure(e, cancellationToken))
-        {
-            throw table.Translate(e, "UpdateItem");
-        }
+        }, cancellationToken);
     }
 
-    public async Task DeleteAsync(SessionId sessionId, CancellationToken cancellationToken)
-    {
-        try
+    public Task DeleteAsync(SessionId sessionId, CancellationToken cancellationToken) =>
+        table.GuardAsync("DeleteItem", async () =>
         {
             var response = await table.Client.DeleteItemAsync(
                 new DeleteItemRequest { TableName = table.Name, Key = table.Key(sessionId), ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL },
                 cancellationToken).ConfigureAwait(false);
             table.Consumed("DeleteItem", response.ConsumedCapacity);
-        }
-        catch (Exception e) when (HistoryTable.IsStoreFailure(e, cancellationToken))
-        {
-            throw table.Translate(e, "DeleteItem");
-        }
-    }
+        }, cancellationToken);
 
     private static int HistoryNameSize => LangChainMessages.HistoryAttribute.Length;
 

@@ -29,16 +29,16 @@ internal sealed partial class TurnsConversationRepository(HistoryTable table) : 
         ["#sk"] = table.Options.SortKeyName,
     };
 
-    public async Task<IReadOnlyList<ChatMessage>> LoadAsync(SessionId sessionId, int? newestLimit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ChatMessage>> LoadAsync(SessionId sessionId, int? newestLimit, CancellationToken cancellationToken)
     {
         if (newestLimit <= 0)
         {
-            return [];
+            return Task.FromResult<IReadOnlyList<ChatMessage>>([]);
         }
 
         // Whole turns: the newest ceil(limit / 2) of them hold at least the newest `limit` messages.
         int? turnsWanted = newestLimit is { } limit ? (limit + 1) / 2 : null;
-        try
+        return table.GuardAsync("Query", async () =>
         {
             var items = await QueryAsync(sessionId, turnsWanted, projection: null, cancellationToken).ConfigureAwait(false);
             var messages = new List<ChatMessage>(items.Count * 2);
@@ -48,15 +48,11 @@ internal sealed partial class TurnsConversationRepository(HistoryTable table) : 
                 AddMessage(messages, item, ChatRole.Assistant, AssistantAttribute, AssistantAtAttribute);
             }
 
-            return messages;
-        }
-        catch (Exception e) when (HistoryTable.IsStoreFailure(e, cancellationToken))
-        {
-            throw table.Translate(e, "Query");
-        }
+            return (IReadOnlyList<ChatMessage>)messages;
+        }, cancellationToken);
     }
 
-    public async Task AppendTurnAsync(SessionId sessionId, ChatTurn turn, CancellationToken cancellationToken)
+    public Task AppendTurnAsync(SessionId sessionId, ChatTurn turn, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(turn);
         var item = table.Key(sessionId);
@@ -75,7 +71,7 @@ internal sealed partial class TurnsConversationRepository(HistoryTable table) : 
             throw table.TurnTooLarge();
         }
 
-        try
+        return table.GuardAsync("PutItem", async () =>
         {
             var newest = await QueryAsync(sessionId, 1, "#sk", cancellationToken).ConfigureAwait(false);
             var number = newest.Count == 0 ? 1 : ParseTurn(newest[0]) + 1;
@@ -104,16 +100,11 @@ internal sealed partial class TurnsConversationRepository(HistoryTable table) : 
                     number++;
                 }
             }
-        }
-        catch (Exception e) when (HistoryTable.IsStoreFailure(e, cancellationToken))
-        {
-            throw table.Translate(e, "PutItem");
-        }
+        }, cancellationToken);
     }
 
-    public async Task DeleteAsync(SessionId sessionId, CancellationToken cancellationToken)
-    {
-        try
+    public Task DeleteAsync(SessionId sessionId, CancellationToken cancellationToken) =>
+        table.GuardAsync("BatchWriteItem", async () =>
         {
             var keys = await QueryAsync(sessionId, null, "#pk, #sk", cancellationToken).ConfigureAwait(false);
             foreach (var chunk in keys.Chunk(BatchWriteLimit))
@@ -121,12 +112,7 @@ internal sealed partial class TurnsConversationRepository(HistoryTable table) : 
                 await DeleteBatchAsync([.. chunk.Select(key => new WriteRequest { DeleteRequest = new DeleteRequest { Key = key } })], cancellationToken)
                     .ConfigureAwait(false);
             }
-        }
-        catch (Exception e) when (HistoryTable.IsStoreFailure(e, cancellationToken))
-        {
-            throw table.Translate(e, "BatchWriteItem");
-        }
-    }
+        }, cancellationToken);
 
     private async Task DeleteBatchAsync(List<WriteRequest> requests, CancellationToken cancellationToken)
     {

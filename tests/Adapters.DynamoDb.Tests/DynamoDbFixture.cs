@@ -1,6 +1,8 @@
 using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using ChatBedrock.Application;
+using ChatBedrock.Domain;
 using ChatBedrock.Testing.Dynalite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -73,6 +75,32 @@ public sealed class DynamoDbFixture : IAsyncLifetime
 
     private static Task CreateTableAsync(IAmazonDynamoDB client, DynamoDbHistoryOptions options) =>
         HistoryTableSchema.CreateAsync(client, options, TestContext.Current.CancellationToken);
+
+    /// <summary>Writes a raw item to the LangChain table, as another tool would.</summary>
+    public async Task PutLangChainItemAsync(Dictionary<string, AttributeValue> item) =>
+        await Client.PutItemAsync(new PutItemRequest { TableName = LangChainTable, Item = item }, TestContext.Current.CancellationToken);
+
+    /// <summary>Writes a LangChain item holding <paramref name="history"/>.</summary>
+    public Task PutLangChainHistoryAsync(SessionId id, List<AttributeValue> history) =>
+        PutLangChainItemAsync(new() { ["SessionId"] = new AttributeValue { S = id.Value }, ["History"] = new AttributeValue { L = history } });
+
+    /// <summary>The raw item of a session in the LangChain table.</summary>
+    public async Task<Dictionary<string, AttributeValue>> GetLangChainItemAsync(SessionId id) =>
+        (await Client.GetItemAsync(
+            new GetItemRequest { TableName = LangChainTable, Key = new() { ["SessionId"] = new AttributeValue { S = id.Value } }, ConsistentRead = true },
+            TestContext.Current.CancellationToken)).Item;
+
+    /// <summary>The raw items of a session in the turns table, oldest first.</summary>
+    public async Task<List<Dictionary<string, AttributeValue>>> GetTurnItemsAsync(SessionId id) =>
+        (await Client.QueryAsync(
+            new QueryRequest
+            {
+                TableName = TurnsTable,
+                KeyConditionExpression = "SessionId = :id",
+                ExpressionAttributeValues = new() { [":id"] = new AttributeValue { S = id.Value } },
+                ConsistentRead = true,
+            },
+            TestContext.Current.CancellationToken)).Items;
 
     /// <summary>A repository wired the way a host wires it, on this fixture's client.</summary>
     public IConversationRepository Repository(

@@ -18,7 +18,7 @@ public sealed class ItemSizePolicyTests(DynamoDbFixture dynamo)
     public async Task AppendTurn_PastTheItemLimit_DropsTheOldestWholeTurnsAndKeepsTheSystemMessage()
     {
         var id = SessionId.New();
-        await PutHistoryAsync(id, [LangChainMessages.Human("before the system message?"), SystemEntry("You are terse."), LangChainMessages.Ai("ok")]);
+        await dynamo.PutLangChainHistoryAsync(id, [LangChainMessages.Human("before the system message?"), SystemEntry("You are terse."), LangChainMessages.Ai("ok")]);
         var logs = new FakeLoggerProvider();
         var repository = dynamo.Repository(DynamoDbHistoryLayout.LangChain, logs: logs);
 
@@ -34,7 +34,7 @@ public sealed class ItemSizePolicyTests(DynamoDbFixture dynamo)
         var kept = turns.Select(t => int.Parse(Tag(t[0]), System.Globalization.CultureInfo.InvariantCulture)).ToList();
         kept.Should().Equal(Enumerable.Range(TurnCount - kept.Count, kept.Count), "only the oldest turns are dropped, newest kept in order");
         kept.Should().HaveCountGreaterThan(5);
-        ItemSize.Of(await GetRawItemAsync(id)).Should().BeLessThan(ItemSize.Limit);
+        ItemSize.Of(await dynamo.GetLangChainItemAsync(id)).Should().BeLessThan(ItemSize.Limit);
         logs.Collector.GetSnapshot().Should().Contain(r => r.Message.Contains("dropped its", StringComparison.Ordinal) && r.Message.Contains(id.Value, StringComparison.Ordinal));
     }
 
@@ -53,7 +53,7 @@ public sealed class ItemSizePolicyTests(DynamoDbFixture dynamo)
         var messages = await repository.LoadAsync(id, null, Ct);
         messages.Chunk(2).Should().OnlyContain(t => IsWholeTurn(t));
         Tag(messages[^1]).Should().StartWith("10", "the newest turn is one of the concurrent ones");
-        ItemSize.Of(await GetRawItemAsync(id)).Should().BeLessThan(ItemSize.Limit);
+        ItemSize.Of(await dynamo.GetLangChainItemAsync(id)).Should().BeLessThan(ItemSize.Limit);
     }
 
     [Theory]
@@ -84,18 +84,4 @@ public sealed class ItemSizePolicyTests(DynamoDbFixture dynamo)
             ["data"] = new AttributeValue { M = new() { ["content"] = new AttributeValue { S = content }, ["type"] = new AttributeValue { S = "system" } } },
         },
     };
-
-    private async Task PutHistoryAsync(SessionId id, List<AttributeValue> history) =>
-        await dynamo.Client.PutItemAsync(
-            new PutItemRequest
-            {
-                TableName = DynamoDbFixture.LangChainTable,
-                Item = new() { ["SessionId"] = new AttributeValue { S = id.Value }, ["History"] = new AttributeValue { L = history } },
-            },
-            Ct);
-
-    private async Task<Dictionary<string, AttributeValue>> GetRawItemAsync(SessionId id) =>
-        (await dynamo.Client.GetItemAsync(
-            new GetItemRequest { TableName = DynamoDbFixture.LangChainTable, Key = new() { ["SessionId"] = new AttributeValue { S = id.Value } }, ConsistentRead = true },
-            Ct)).Item;
 }

@@ -39,7 +39,7 @@ public sealed class LangChainFormatTests(DynamoDbFixture dynamo)
     [MemberData(nameof(LangChainItems))]
     public async Task Load_ItemWrittenByLangChain_ReadsItsMessages(string file, (ChatRole Role, string Content)[] expected)
     {
-        var id = await PutLangChainItemAsync(file);
+        var id = await PutFixtureAsync(file);
 
         var messages = await dynamo.Repository(DynamoDbHistoryLayout.LangChain).LoadAsync(id, null, Ct);
 
@@ -56,7 +56,7 @@ public sealed class LangChainFormatTests(DynamoDbFixture dynamo)
         var noContent = Entry("ai", new() { ["additional_kwargs"] = new AttributeValue { M = [] } });
         var untyped = new AttributeValue { M = new() { ["data"] = new AttributeValue { M = new() { ["content"] = new AttributeValue { S = "?" } } } } };
         var notAMap = new AttributeValue { S = "stray" };
-        await PutHistoryAsync(id, [human, chat, noContent, untyped, notAMap, LangChainMessages.Ai("a")]);
+        await dynamo.PutLangChainHistoryAsync(id, [human, chat, noContent, untyped, notAMap, LangChainMessages.Ai("a")]);
         var logs = new FakeLoggerProvider();
 
         var messages = await dynamo.Repository(DynamoDbHistoryLayout.LangChain, logs: logs).LoadAsync(id, null, Ct);
@@ -74,7 +74,7 @@ public sealed class LangChainFormatTests(DynamoDbFixture dynamo)
 
         await dynamo.Repository(DynamoDbHistoryLayout.LangChain).AppendTurnAsync(id, new ChatTurn(ChatMessage.User("質問"), ChatMessage.Assistant("回答")), Ct);
 
-        var item = await GetRawItemAsync(id);
+        var item = await dynamo.GetLangChainItemAsync(id);
         item.Keys.Should().BeEquivalentTo("SessionId", "History");
         item["SessionId"].S.Should().Be(id.Value);
         var history = item["History"].L;
@@ -107,7 +107,7 @@ public sealed class LangChainFormatTests(DynamoDbFixture dynamo)
 
         await dynamo.Repository(DynamoDbHistoryLayout.LangChain).AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q"), ChatMessage.Assistant("a")), Ct);
 
-        var written = (await GetRawItemAsync(id))["History"].L;
+        var written = (await dynamo.GetLangChainItemAsync(id))["History"].L;
         for (var i = 0; i < 2; i++)
         {
             written[i].M.Keys.Should().BeEquivalentTo(fixture[i].M.Keys);
@@ -126,12 +126,12 @@ public sealed class LangChainFormatTests(DynamoDbFixture dynamo)
     [Fact]
     public async Task AppendTurn_ToAnItemWrittenByLangChain_KeepsItsEntriesAndAttributes()
     {
-        var id = await PutLangChainItemAsync("langchain-core-0.3.json");
-        var before = await GetRawItemAsync(id);
+        var id = await PutFixtureAsync("langchain-core-0.3.json");
+        var before = await dynamo.GetLangChainItemAsync(id);
 
         await dynamo.Repository(DynamoDbHistoryLayout.LangChain).AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q"), ChatMessage.Assistant("a")), Ct);
 
-        var after = await GetRawItemAsync(id);
+        var after = await dynamo.GetLangChainItemAsync(id);
         after["History"].L.Take(2).Select(DynamoDbJson.Text).Should().Equal(before["History"].L.Select(DynamoDbJson.Text));
         after["History"].L.Skip(2).Select(e => LangChainMessages.Read(e, out _)!.Content).Should().Equal("q", "a");
         after["expireAt"].N.Should().Be(before["expireAt"].N, "an attribute we do not manage is left alone");
@@ -158,31 +158,12 @@ public sealed class LangChainFormatTests(DynamoDbFixture dynamo)
     private static AttributeValue Entry(string type, Dictionary<string, AttributeValue> data) =>
         new() { M = new() { ["type"] = new AttributeValue { S = type }, ["data"] = new AttributeValue { M = data } } };
 
-    private async Task<SessionId> PutLangChainItemAsync(string file)
+    private async Task<SessionId> PutFixtureAsync(string file)
     {
         var item = DynamoDbJson.ReadItemFile(file);
         var id = SessionId.Parse($"{item["SessionId"].S}-{Guid.NewGuid():N}");
         item["SessionId"] = new AttributeValue { S = id.Value };
-        await dynamo.Client.PutItemAsync(new PutItemRequest { TableName = DynamoDbFixture.LangChainTable, Item = item }, Ct);
+        await dynamo.PutLangChainItemAsync(item);
         return id;
     }
-
-    private async Task PutHistoryAsync(SessionId id, List<AttributeValue> history) =>
-        await dynamo.Client.PutItemAsync(
-            new PutItemRequest
-            {
-                TableName = DynamoDbFixture.LangChainTable,
-                Item = new() { ["SessionId"] = new AttributeValue { S = id.Value }, ["History"] = new AttributeValue { L = history } },
-            },
-            Ct);
-
-    private async Task<Dictionary<string, AttributeValue>> GetRawItemAsync(SessionId id) =>
-        (await dynamo.Client.GetItemAsync(
-            new GetItemRequest
-            {
-                TableName = DynamoDbFixture.LangChainTable,
-                Key = new() { ["SessionId"] = new AttributeValue { S = id.Value } },
-                ConsistentRead = true,
-            },
-            Ct)).Item;
 }

@@ -21,10 +21,10 @@ public sealed class TimeToLiveTests(DynamoDbFixture dynamo)
         var id = SessionId.New();
 
         await repository.AppendTurnAsync(id, Turn("first"), Ct);
-        var first = (await GetLangChainItemAsync(id))["expireAt"].N;
+        var first = (await dynamo.GetLangChainItemAsync(id))["expireAt"].N;
         time.Advance(TimeSpan.FromHours(1));
         await repository.AppendTurnAsync(id, Turn("second"), Ct);
-        var second = (await GetLangChainItemAsync(id))["expireAt"].N;
+        var second = (await dynamo.GetLangChainItemAsync(id))["expireAt"].N;
 
         first.Should().Be(Start.AddDays(7).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
         second.Should().Be(Start.AddDays(7).AddHours(1).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -41,7 +41,7 @@ public sealed class TimeToLiveTests(DynamoDbFixture dynamo)
 
         await repository.AppendTurnAsync(id, Turn("q"), Ct);
 
-        var item = await GetLangChainItemAsync(id);
+        var item = await dynamo.GetLangChainItemAsync(id);
         item.Should().NotContainKey("expireAt");
         item["ttl"].N.Should().Be(Start.AddMinutes(30).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
@@ -57,7 +57,7 @@ public sealed class TimeToLiveTests(DynamoDbFixture dynamo)
         time.Advance(TimeSpan.FromMinutes(5));
         await repository.AppendTurnAsync(id, Turn("second"), Ct);
 
-        (await GetTurnItemsAsync(id)).Select(i => long.Parse(i["expireAt"].N, System.Globalization.CultureInfo.InvariantCulture))
+        (await dynamo.GetTurnItemsAsync(id)).Select(i => long.Parse(i["expireAt"].N, System.Globalization.CultureInfo.InvariantCulture))
             .Should().Equal(Start.AddDays(1).ToUnixTimeSeconds(), Start.AddDays(1).AddMinutes(5).ToUnixTimeSeconds());
     }
 
@@ -71,23 +71,7 @@ public sealed class TimeToLiveTests(DynamoDbFixture dynamo)
 
         await repository.AppendTurnAsync(id, Turn("q"), Ct);
 
-        var items = layout == DynamoDbHistoryLayout.LangChain ? [await GetLangChainItemAsync(id)] : await GetTurnItemsAsync(id);
+        var items = layout == DynamoDbHistoryLayout.LangChain ? [await dynamo.GetLangChainItemAsync(id)] : await dynamo.GetTurnItemsAsync(id);
         items.Should().ContainSingle().Which.Should().NotContainKey("expireAt");
     }
-
-    private async Task<Dictionary<string, AttributeValue>> GetLangChainItemAsync(SessionId id) =>
-        (await dynamo.Client.GetItemAsync(
-            new GetItemRequest { TableName = DynamoDbFixture.LangChainTable, Key = new() { ["SessionId"] = new AttributeValue { S = id.Value } }, ConsistentRead = true },
-            Ct)).Item;
-
-    private async Task<List<Dictionary<string, AttributeValue>>> GetTurnItemsAsync(SessionId id) =>
-        (await dynamo.Client.QueryAsync(
-            new QueryRequest
-            {
-                TableName = DynamoDbFixture.TurnsTable,
-                KeyConditionExpression = "SessionId = :id",
-                ExpressionAttributeValues = new() { [":id"] = new AttributeValue { S = id.Value } },
-                ConsistentRead = true,
-            },
-            Ct)).Items;
 }

@@ -19,7 +19,7 @@ public sealed class TurnsLayoutTests(DynamoDbFixture dynamo)
         await repository.AppendTurnAsync(id, new ChatTurn(ChatMessage.User("質問", At), ChatMessage.Assistant("回答", At.AddSeconds(2))), Ct);
         await repository.AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q2"), ChatMessage.Assistant("a2")), Ct);
 
-        var items = await QueryAllAsync(id);
+        var items = await dynamo.GetTurnItemsAsync(id);
         items.Select(i => i["Turn"].N).Should().Equal("1", "2");
         items[0].Keys.Should().BeEquivalentTo("SessionId", "Turn", "User", "Assistant", "UserAt", "AssistantAt");
         items[0]["User"].S.Should().Be("質問");
@@ -73,7 +73,7 @@ public sealed class TurnsLayoutTests(DynamoDbFixture dynamo)
 
         await repository.DeleteAsync(id, Ct);
 
-        (await QueryAllAsync(id)).Should().BeEmpty();
+        (await dynamo.GetTurnItemsAsync(id)).Should().BeEmpty();
     }
 
     [Fact]
@@ -87,15 +87,4 @@ public sealed class TurnsLayoutTests(DynamoDbFixture dynamo)
 
         (await repository.LoadAsync(id, null, Ct)).Select(m => m.Content).Should().Equal("q", "a");
     }
-
-    private async Task<List<Dictionary<string, AttributeValue>>> QueryAllAsync(SessionId id) =>
-        (await dynamo.Client.QueryAsync(
-            new QueryRequest
-            {
-                TableName = DynamoDbFixture.TurnsTable,
-                KeyConditionExpression = "SessionId = :id",
-                ExpressionAttributeValues = new() { [":id"] = new AttributeValue { S = id.Value } },
-                ConsistentRead = true,
-            },
-            Ct)).Items;
 }
