@@ -1,5 +1,7 @@
 using Amazon;
 using Amazon.DynamoDBv2;
+using Amazon.Runtime;
+using ChatBedrock.Domain;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -51,6 +53,17 @@ internal sealed class DynamoDbClientLease : IDisposable
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
         }
 
-        return new AmazonDynamoDBClient(config);
+        try
+        {
+            return new AmazonDynamoDBClient(config);
+        }
+        catch (AmazonClientException e)
+        {
+            // Typically "No RegionEndpoint or ServiceURL configured", raised while the host resolves the store.
+            throw new ChatException(
+                ChatErrorCode.StoreUnavailable,
+                $"The DynamoDB client could not be created: {e.Message}. Set {DynamoDbHistoryOptions.SectionName}:Region (or AWS_REGION), or {DynamoDbHistoryOptions.SectionName}:ServiceUrl.",
+                e);
+        }
     }
 }
