@@ -1,3 +1,12 @@
 using BenchmarkDotNet.Running;
+using ChatBedrock.DynamoDb.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// "capacity [turns]" prints DynamoDB requests and consumed capacity per turn (docs/benchmarks.md);
+// anything else goes to BenchmarkDotNet.
+if (args is ["capacity", ..])
+{
+    await CapacityReport.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 500, Console.Out);
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(CapacityReport).Assembly).Run(args);

@@ -1,0 +1,69 @@
+using Amazon;
+using Amazon.DynamoDBv2;
+using Amazon.Runtime;
+using ChatBedrock.Domain;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ChatBedrock.Adapters.DynamoDb;
+
+/// <summary>
+/// The client the store uses: the host's <see cref="IAmazonDynamoDB"/> when it registered one (never disposed
+/// here), otherwise one built from <see cref="DynamoDbHistoryOptions"/> and disposed with the container.
+/// </summary>
+internal sealed class DynamoDbClientLease : IDisposable
+{
+    private readonly bool _owned;
+
+    public DynamoDbClientLease(IServiceProvider services, IOptions<DynamoDbHistoryOptions> options)
+    {
+        var shared = services.GetService<IAmazonDynamoDB>();
+        _owned = shared is null;
+        Client = shared ?? Create(options.Value, Environment.GetEnvironmentVariable);
+    }
+
+    public IAmazonDynamoDB Client { get; }
+
+    public void Dispose()
+    {
+        if (_owned)
+        {
+            Client.Dispose();
+        }
+    }
+
+    /// <summary>The endpoint: the <see cref="DynamoDbHistoryOptions.ServiceUrl"/> setting, else AWS_ENDPOINT_URL_DYNAMODB, else AWS_ENDPOINT_URL.</summary>
+    public static string? ServiceUrl(DynamoDbHistoryOptions options, Func<string, string?> environment) =>
+        new[] { options.ServiceUrl, environment("AWS_ENDPOINT_URL_DYNAMODB"), environment("AWS_ENDPOINT_URL") }
+            .FirstOrDefault(url => !string.IsNullOrWhiteSpace(url));
+
+    public static AmazonDynamoDBClient Create(DynamoDbHistoryOptions options, Func<string, string?> environment)
+    {
+        var config = new AmazonDynamoDBConfig();
+        if (ServiceUrl(options, environment) is { } url)
+        {
+            config.ServiceURL = url;
+            if (options.Region is { } signingRegion)
+            {
+                config.AuthenticationRegion = signingRegion;
+            }
+        }
+        else if (options.Region is { } region)
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+        }
+
+        try
+        {
+            return new AmazonDynamoDBClient(config);
+        }
+        catch (AmazonClientException e)
+        {
+            // Typically "No RegionEndpoint or ServiceURL configured", raised while the host resolves the store.
+            throw new ChatException(
+                ChatErrorCode.StoreUnavailable,
+                $"The DynamoDB client could not be created: {e.Message}. Set {DynamoDbHistoryOptions.SectionName}:Region (or AWS_REGION), or {DynamoDbHistoryOptions.SectionName}:ServiceUrl.",
+                e);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using ChatBedrock.Adapters.DynamoDb;
+using ChatBedrock.Application;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the DynamoDB history store.</summary>
+public static class ChatBedrockDynamoDbServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers an <see cref="IConversationRepository"/> on DynamoDB unless a repository is registered, with
+    /// its options validated at start-up. Uses the <c>IAmazonDynamoDB</c> the host registered, if any (and then
+    /// leaves disposing it to the host); otherwise builds a client from the options. Calling it again only
+    /// adds <paramref name="configure"/>.
+    /// </summary>
+    public static IServiceCollection AddDynamoDbConversationRepository(this IServiceCollection services, Action<DynamoDbHistoryOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<DynamoDbHistoryOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DynamoDbHistoryOptions>, DynamoDbHistoryOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<DynamoDbClientLease>();
+        services.TryAddSingleton<IConversationRepository>(CreateRepository);
+        return services;
+    }
+
+    private static IConversationRepository CreateRepository(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<DynamoDbHistoryOptions>>().Value;
+        var logger = (services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger("ChatBedrock.Adapters.DynamoDb");
+        var table = new HistoryTable(services.GetRequiredService<DynamoDbClientLease>().Client, options, services.GetRequiredService<TimeProvider>(), logger);
+        return options.Layout == DynamoDbHistoryLayout.Turns
+            ? new TurnsConversationRepository(table)
+            : new LangChainConversationRepository(table);
+    }
+}

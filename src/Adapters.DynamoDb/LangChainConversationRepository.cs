@@ -1,0 +1,214 @@
+using System.Globalization;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using ChatBedrock.Application;
+using ChatBedrock.Domain;
+using Microsoft.Extensions.Logging;
+
+namespace ChatBedrock.Adapters.DynamoDb;
+
+/// <summary>
+/// LangChain's <c>DynamoDBChatMessageHistory</c> table: one item per session, the messages in the list
+/// attribute <c>History</c>. A read is one strongly consistent GetItem; a turn is one UpdateItem appending
+/// both messages with <c>list_append</c>, so concurrent turns lose nothing. When an append would pass the
+/// 400 KB item limit, the oldest whole turns are dropped first (never system messages); see ADR 0011.
+/// </summary>
+internal sealed partial class LangChainConversationRepository(HistoryTable table) : IConversationRepository
+{
+    /// <summary>After dropping old turns, the item and the new turn fit in this much, so drops are rare.</summary>
+    internal const int TrimTarget = 300 * 1024;
+
+    // Keeps each REMOVE expression well under DynamoDB's 4 KB expression limit.
+    private const int MaxRemovalsPerRequest = 100;
+    private const int MaxAppendAttempts = 5;
+
+    private const string AppendExpression = "SET #history = list_append(if_not_exists(#history, :empty), :turn)";
+
+    public Task<IReadOnlyList<ChatMessage>> LoadAsync(SessionId sessionId, int? newestLimit, CancellationToken cancellationToken) =>
+        // The whole history is one item: reading it costs the same whatever newestLimit asks for.
+        table.GuardAsync("GetItem", async () =>
+        {
+            var history = await ReadHistoryAsync(sessionId, cancellationToken).ConfigureAwait(false);
+            var messages = new List<ChatMessage>(history.Count);
+            foreach (var entry in history)
+            {
+                if (LangChainMessages.Read(entry, out var reason) is { } message)
+                {
+                    messages.Add(message);
+                }
+                else
+                {
+                    LogSkipped(table.Logger, sessionId.Value, table.Name, reason!);
+                }
+            }
+
+            return (IReadOnlyList<ChatMessage>)messages;
+        }, cancellationToken);
+
+    public Task AppendTurnAsync(SessionId sessionId, ChatTurn turn, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(turn);
+        var entries = LangChainMessages.Turn(turn);
+        var request = AppendRequest(sessionId, entries);
+        var turnSize = entries.Sum(e => ItemSize.Of(e, asListElement: true));
+        if (ItemSize.Of(request.Key) + ItemSize.Of(new AttributeValue { L = entries }) + HistoryNameSize + ExpirySize() > ItemSize.Limit)
+        {
+            throw table.TurnTooLarge();
+        }
+
+        return table.GuardAsync("UpdateItem", async () =>
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    var response = await table.Client.UpdateItemAsync(request, cancellationToken).ConfigureAwait(false);
+                    table.Consumed("UpdateItem", response.ConsumedCapacity);
+                    return;
+                }
+                catch (AmazonDynamoDBException e) when (HistoryTable.IsItemTooLarge(e) && attempt < MaxAppendAttempts)
+                {
+                    await MakeRoomAsync(sessionId, turnSize, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }, cancellationToken);
+    }
+
+    public Task DeleteAsync(SessionId sessionId, CancellationToken cancellationToken) =>
+        table.GuardAsync("DeleteItem", async () =>
+        {
+            var response = await table.Client.DeleteItemAsync(
+                new DeleteItemRequest { TableName = table.Name, Key = table.Key(sessionId), ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL },
+                cancellationToken).ConfigureAwait(false);
+            table.Consumed("DeleteItem", response.ConsumedCapacity);
+        }, cancellationToken);
+
+    private static int HistoryNameSize => LangChainMessages.HistoryAttribute.Length;
+
+    private int ExpirySize() => table.ExpiresAt() is { } expiry
+        ? table.Options.TimeToLiveAttributeName.Length + ItemSize.Of(expiry)
+        : 0;
+
+    private UpdateItemRequest AppendRequest(SessionId sessionId, List<AttributeValue> entries)
+    {
+        var request = new UpdateItemRequest
+        {
+            TableName = table.Name,
+            Key = table.Key(sessionId),
+            UpdateExpression = AppendExpression,
+            ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
+            ExpressionAttributeNames = new Dictionary<string, string>(StringComparer.Ordinal) { ["#history"] = LangChainMessages.HistoryAttribute },
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue>(StringComparer.Ordinal)
+            {
+                [":empty"] = new AttributeValue { L = [] },
+                [":turn"] = new AttributeValue { L = entries },
+            },
+        };
+        if (table.ExpiresAt() is { } expiry)
+        {
+            request.UpdateExpression += ", #expires = :expires";
+            request.ExpressionAttributeNames["#expires"] = table.Options.TimeToLiveAttributeName;
+            request.ExpressionAttributeValues[":expires"] = expiry;
+        }
+
+        return request;
+    }
+
+    private async Task<List<AttributeValue>> ReadHistoryAsync(SessionId sessionId, CancellationToken cancellationToken)
+    {
+        var response = await table.Client.GetItemAsync(
+            new GetItemRequest
+            {
+                TableName = table.Name,
+                Key = table.Key(sessionId),
+                ConsistentRead = table.Options.ConsistentRead,
+                ProjectionExpression = "#history",
+                ExpressionAttributeNames = new Dictionary<string, string>(StringComparer.Ordinal) { ["#history"] = LangChainMessages.HistoryAttribute },
+                ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
+            },
+            cancellationToken).ConfigureAwait(false);
+        table.Consumed("GetItem", response.ConsumedCapacity);
+        return response.Item is { } item && item.TryGetValue(LangChainMessages.HistoryAttribute, out var history) && history.L is { } list ? list : [];
+    }
+
+    /// <summary>
+    /// Drops the oldest messages that are not system messages, ending before a human message so only whole
+    /// turns go, until the item and the new turn fit in <see cref="TrimTarget"/>. Each REMOVE is conditional on
+    /// the list's length being the one read, so a concurrent append or drop makes it retry instead of
+    /// removing the wrong entries; appends are never overwritten.
+    /// </summary>
+    private async Task MakeRoomAsync(SessionId sessionId, int turnSize, CancellationToken cancellationToken)
+    {
+        var response = await table.Client.GetItemAsync(
+            new GetItemRequest { TableName = table.Name, Key = table.Key(sessionId), ConsistentRead = true, ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL },
+            cancellationToken).ConfigureAwait(false);
+        table.Consumed("GetItem", response.ConsumedCapacity);
+        if (response.Item is not { } item || !item.TryGetValue(LangChainMessages.HistoryAttribute, out var attribute) || attribute.L is not { } history)
+        {
+            return; // Deleted meanwhile: the append will now fit.
+        }
+
+        var sizeBefore = ItemSize.Of(item);
+        var excess = sizeBefore + turnSize - TrimTarget;
+        var doomed = new List<int>();
+        var freed = 0;
+        for (var i = 0; i < history.Count && (freed < excess || !StartsTurn(history[i])); i++)
+        {
+            if (LangChainMessages.TypeOf(history[i]) != LangChainMessages.SystemType)
+            {
+                doomed.Add(i);
+                freed += ItemSize.Of(history[i], asListElement: true);
+            }
+        }
+
+        if (sizeBefore - freed + turnSize > ItemSize.Limit)
+        {
+            throw table.TurnTooLarge(); // The system messages and this turn alone are too large.
+        }
+
+        // Remove from the back so the indexes of the chunks still to go stay valid.
+        var count = history.Count;
+        for (var end = doomed.Count; end > 0; end -= MaxRemovalsPerRequest)
+        {
+            var chunk = doomed.GetRange(Math.Max(0, end - MaxRemovalsPerRequest), Math.Min(MaxRemovalsPerRequest, end));
+            try
+            {
+                var removed = await table.Client.UpdateItemAsync(RemoveRequest(sessionId, chunk, count), cancellationToken).ConfigureAwait(false);
+                table.Consumed("UpdateItem", removed.ConsumedCapacity);
+            }
+            catch (ConditionalCheckFailedException)
+            {
+                return; // Someone else changed the list; the caller appends again and, if still too large, looks again.
+            }
+
+            count -= chunk.Count;
+        }
+
+        LogTrimmed(table.Logger, sessionId.Value, doomed.Count, sizeBefore, sizeBefore - freed);
+    }
+
+    private static bool StartsTurn(AttributeValue entry) =>
+        LangChainMessages.TypeOf(entry) is LangChainMessages.HumanType or LangChainMessages.SystemType;
+
+    private UpdateItemRequest RemoveRequest(SessionId sessionId, List<int> indexes, int expectedCount) => new()
+    {
+        TableName = table.Name,
+        Key = table.Key(sessionId),
+        // Highest index first: DynamoDB removes the listed positions of the list as it was, while some emulators
+        // (dynalite) remove one after the other, shifting later positions; in this order both agree.
+        UpdateExpression = "REMOVE " + string.Join(", ", indexes.OrderDescending().Select(i => string.Create(CultureInfo.InvariantCulture, $"#history[{i}]"))),
+        ConditionExpression = "size(#history) = :count",
+        ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
+        ExpressionAttributeNames = new Dictionary<string, string>(StringComparer.Ordinal) { ["#history"] = LangChainMessages.HistoryAttribute },
+        ExpressionAttributeValues = new Dictionary<string, AttributeValue>(StringComparer.Ordinal)
+        {
+            [":count"] = new AttributeValue { N = expectedCount.ToString(CultureInfo.InvariantCulture) },
+        },
+    };
+
+    [LoggerMessage(1, LogLevel.Warning, "Skipped a stored message of session {SessionId} in table {Table}: {Reason}")]
+    private static partial void LogSkipped(ILogger logger, string sessionId, string table, string reason);
+
+    [LoggerMessage(2, LogLevel.Warning, "Session {SessionId} reached DynamoDB's 400 KB item limit: dropped its {Dropped} oldest messages ({Before} to about {After} bytes)")]
+    private static partial void LogTrimmed(ILogger logger, string sessionId, int dropped, int before, int after);
+}

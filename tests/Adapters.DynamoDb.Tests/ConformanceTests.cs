@@ -1,0 +1,16 @@
+using ChatBedrock.Application;
+using ChatBedrock.Testing;
+
+namespace ChatBedrock.Adapters.DynamoDb.Tests;
+
+public sealed class LangChainLayoutConformanceTests(DynamoDbFixture dynamo) : ConversationRepositoryConformanceTests
+{
+    protected override Task<IConversationRepository> CreateRepositoryAsync() =>
+        Task.FromResult(dynamo.Repository(DynamoDbHistoryLayout.LangChain));
+}
+
+public sealed class TurnsLayoutConformanceTests(DynamoDbFixture dynamo) : ConversationRepositoryConformanceTests
+{
+    protected override Task<IConversationRepository> CreateRepositoryAsync() =>
+        Task.FromResult(dynamo.Repository(DynamoDbHistoryLayout.Turns));
+}

@@ -1,0 +1,169 @@
+using Amazon.DynamoDBv2.Model;
+using ChatBedrock.Domain;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace ChatBedrock.Adapters.DynamoDb.Tests;
+
+/// <summary>
+/// Compatibility with LangChain's <c>DynamoDBChatMessageHistory</c>, both ways: items as LangChain versions
+/// wrote them (langchain 0.0.x, langchain-core 0.1, 0.3 and 1.x field sets) are read, and what we write is
+/// LangChain's shape, asserted on the raw attribute values.
+/// </summary>
+public sealed class LangChainFormatTests(DynamoDbFixture dynamo)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static TheoryData<string, (ChatRole Role, string Content)[]> LangChainItems() => new()
+    {
+        {
+            "langchain-0.0.x.json",
+            [(ChatRole.System, "あなたは親切なアシスタントです。"), (ChatRole.User, "こんにちは"), (ChatRole.Assistant, " こんにちは。今日はどのようなご用件でしょうか?")]
+        },
+        {
+            "langchain-core-0.1.json",
+            [(ChatRole.User, "新潟の名物は？"), (ChatRole.Assistant, "笹団子やへぎそばが有名です。"), (ChatRole.User, "ありがとう"), (ChatRole.Assistant, "どういたしまして。")]
+        },
+        {
+            "langchain-core-0.3.json",
+            [(ChatRole.User, "おはようございます"), (ChatRole.Assistant, "おはようございます！今日も一日頑張りましょう。")]
+        },
+        {
+            // Content blocks keep their text only; the tool message is skipped.
+            "langchain-core-1.x.json",
+            [(ChatRole.User, "天気を調べて"), (ChatRole.Assistant, "調べます。"), (ChatRole.Assistant, "新潟は晴れ、18℃です。")]
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(LangChainItems))]
+    public async Task Load_ItemWrittenByLangChain_ReadsItsMessages(string file, (ChatRole Role, string Content)[] expected)
+    {
+        var id = await PutFixtureAsync(file);
+
+        var messages = await dynamo.Repository(DynamoDbHistoryLayout.LangChain).LoadAsync(id, null, Ct);
+
+        messages.Select(m => (m.Role, m.Content)).Should().Equal(expected);
+        messages.Should().OnlyContain(m => m.Timestamp == null, "LangChain's format keeps no time");
+    }
+
+    [Fact]
+    public async Task Load_EntriesOfUnknownTypeOrWithoutContent_AreSkippedWithALogLine()
+    {
+        var id = SessionId.New();
+        var human = LangChainMessages.Human("q");
+        var chat = Entry("chat", new() { ["content"] = new AttributeValue { S = "from a ChatMessage" }, ["role"] = new AttributeValue { S = "critic" } });
+        var noContent = Entry("ai", new() { ["additional_kwargs"] = new AttributeValue { M = [] } });
+        var untyped = new AttributeValue { M = new() { ["data"] = new AttributeValue { M = new() { ["content"] = new AttributeValue { S = "?" } } } } };
+        var notAMap = new AttributeValue { S = "stray" };
+        await dynamo.PutLangChainHistoryAsync(id, [human, chat, noContent, untyped, notAMap, LangChainMessages.Ai("a")]);
+        var logs = new FakeLoggerProvider();
+
+        var messages = await dynamo.Repository(DynamoDbHistoryLayout.LangChain, logs: logs).LoadAsync(id, null, Ct);
+
+        messages.Select(m => m.Content).Should().Equal("q", "a");
+        var skipped = logs.Collector.GetSnapshot().Where(r => r.Level == LogLevel.Warning && r.Message.StartsWith("Skipped", StringComparison.Ordinal)).ToList();
+        skipped.Should().HaveCount(4);
+        skipped[0].Message.Should().Contain("'chat'").And.Contain(id.Value);
+    }
+
+    [Fact]
+    public async Task AppendTurn_WritesLangChainsItemShapeFieldByField()
+    {
+        var id = SessionId.New();
+
+        await dynamo.Repository(DynamoDbHistoryLayout.LangChain).AppendTurnAsync(id, new ChatTurn(ChatMessage.User("質問"), ChatMessage.Assistant("回答")), Ct);
+
+        var item = await dynamo.GetLangChainItemAsync(id);
+        item.Keys.Should().BeEquivalentTo("SessionId", "History");
+        item["SessionId"].S.Should().Be(id.Value);
+        var history = item["History"].L;
+        history.Should().HaveCount(2);
+
+        var (humanType, human) = Unpack(history[0]);
+        humanType.Should().Be("human");
+        human.Keys.Should().BeEquivalentTo("content", "additional_kwargs", "response_metadata", "type", "name", "id", "example");
+        human["content"].S.Should().Be("質問");
+        human["type"].S.Should().Be("human");
+        AssertLangChainDefaults(human);
+
+        var (aiType, ai) = Unpack(history[1]);
+        aiType.Should().Be("ai");
+        ai.Keys.Should().BeEquivalentTo(
+            "content", "additional_kwargs", "response_metadata", "type", "name", "id", "example", "tool_calls", "invalid_tool_calls", "usage_metadata");
+        ai["content"].S.Should().Be("回答");
+        ai["type"].S.Should().Be("ai");
+        AssertLangChainDefaults(ai);
+        ai["tool_calls"].L.Should().BeEmpty();
+        ai["invalid_tool_calls"].L.Should().BeEmpty();
+        ai["usage_metadata"].NULL.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task AppendTurn_WritesTheFieldsLangChainCore03Writes()
+    {
+        var fixture = DynamoDbJson.ReadItemFile("langchain-core-0.3.json")["History"].L;
+        var id = SessionId.New();
+
+        await dynamo.Repository(DynamoDbHistoryLayout.LangChain).AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q"), ChatMessage.Assistant("a")), Ct);
+
+        var written = (await dynamo.GetLangChainItemAsync(id))["History"].L;
+        for (var i = 0; i < 2; i++)
+        {
+            written[i].M.Keys.Should().BeEquivalentTo(fixture[i].M.Keys);
+            var ours = written[i].M["data"].M;
+            var theirs = fixture[i].M["data"].M;
+            ours.Keys.Should().BeEquivalentTo(theirs.Keys);
+            foreach (var field in theirs.Keys)
+            {
+                // Optional fields the model fills in (the run id, token counts) are None, so NULL, when unknown.
+                var expected = field is "name" or "id" or "usage_metadata" ? "NULL" : Kind(theirs[field]);
+                Kind(ours[field]).Should().Be(expected, $"field {field} of entry {i} keeps LangChain's attribute type");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task AppendTurn_ToAnItemWrittenByLangChain_KeepsItsEntriesAndAttributes()
+    {
+        var id = await PutFixtureAsync("langchain-core-0.3.json");
+        var before = await dynamo.GetLangChainItemAsync(id);
+
+        await dynamo.Repository(DynamoDbHistoryLayout.LangChain).AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q"), ChatMessage.Assistant("a")), Ct);
+
+        var after = await dynamo.GetLangChainItemAsync(id);
+        after["History"].L.Take(2).Select(DynamoDbJson.Text).Should().Equal(before["History"].L.Select(DynamoDbJson.Text));
+        after["History"].L.Skip(2).Select(e => LangChainMessages.Read(e, out _)!.Content).Should().Equal("q", "a");
+        after["expireAt"].N.Should().Be(before["expireAt"].N, "an attribute we do not manage is left alone");
+    }
+
+    private static void AssertLangChainDefaults(Dictionary<string, AttributeValue> data)
+    {
+        data["additional_kwargs"].M.Should().NotBeNull().And.BeEmpty();
+        data["response_metadata"].M.Should().NotBeNull().And.BeEmpty();
+        data["name"].NULL.Should().BeTrue();
+        data["id"].NULL.Should().BeTrue();
+        data["example"].BOOL.Should().BeFalse();
+    }
+
+    private static string Kind(AttributeValue value) =>
+        value.S is not null ? "S" : value.N is not null ? "N" : value.BOOL is not null ? "BOOL" : value.L is not null ? "L" : value.M is not null ? "M" : "NULL";
+
+    private static (string Type, Dictionary<string, AttributeValue> Data) Unpack(AttributeValue entry)
+    {
+        entry.M.Keys.Should().BeEquivalentTo("type", "data");
+        return (entry.M["type"].S, entry.M["data"].M);
+    }
+
+    private static AttributeValue Entry(string type, Dictionary<string, AttributeValue> data) =>
+        new() { M = new() { ["type"] = new AttributeValue { S = type }, ["data"] = new AttributeValue { M = data } } };
+
+    private async Task<SessionId> PutFixtureAsync(string file)
+    {
+        var item = DynamoDbJson.ReadItemFile(file);
+        var id = SessionId.Parse($"{item["SessionId"].S}-{Guid.NewGuid():N}");
+        item["SessionId"] = new AttributeValue { S = id.Value };
+        await dynamo.PutLangChainItemAsync(item);
+        return id;
+    }
+}
