@@ -32,10 +32,12 @@ internal sealed class DynamoDbClientLease : IDisposable
         }
     }
 
+    /// <summary>The standard variables that override the endpoint, the service-specific one first.</summary>
+    public static readonly string[] EndpointVariables = ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"];
+
     /// <summary>The endpoint: the <see cref="DynamoDbHistoryOptions.ServiceUrl"/> setting, else AWS_ENDPOINT_URL_DYNAMODB, else AWS_ENDPOINT_URL.</summary>
     public static string? ServiceUrl(DynamoDbHistoryOptions options, Func<string, string?> environment) =>
-        new[] { options.ServiceUrl, environment("AWS_ENDPOINT_URL_DYNAMODB"), environment("AWS_ENDPOINT_URL") }
-            .FirstOrDefault(url => !string.IsNullOrWhiteSpace(url));
+        EndpointVariables.Select(environment).Prepend(options.ServiceUrl).FirstOrDefault(url => !string.IsNullOrWhiteSpace(url));
 
     public static AmazonDynamoDBClient Create(DynamoDbHistoryOptions options, Func<string, string?> environment)
     {

@@ -57,10 +57,16 @@ internal sealed partial class DynamoDbHistoryOptionsValidator : IValidateOptions
             Fail(nameof(options.TimeToLive), "must be unset or from 1 minute to 36500 days", ttl);
         }
 
-        if (options.ServiceUrl is not null
-            && (!Uri.TryCreate(options.ServiceUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
+        // The endpoint in effect may come from the environment: report a bad one by its variable now, not at first use.
+        var (endpointSource, endpoint) = options.ServiceUrl is not null
+            ? ($"{DynamoDbHistoryOptions.SectionName}:{nameof(options.ServiceUrl)}", options.ServiceUrl)
+            : DynamoDbClientLease.EndpointVariables
+                .Select(name => (name, Environment.GetEnvironmentVariable(name)))
+                .FirstOrDefault(source => !string.IsNullOrWhiteSpace(source.Item2));
+        if (endpoint is not null
+            && (!Uri.TryCreate(endpoint, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
         {
-            Fail(nameof(options.ServiceUrl), "must be unset or an absolute http or https URL", options.ServiceUrl);
+            failures.Add($"{endpointSource} must be unset or an absolute http or https URL (was '{endpoint}').");
         }
 
         if (options.Region is not null && !RegionPattern().IsMatch(options.Region))

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ChatBedrock.Adapters.DynamoDb;
 using Microsoft.Extensions.Configuration;
 
 namespace ChatBedrock.Hosting;
@@ -33,8 +34,8 @@ public sealed record ChatBedrockSettings
     /// <summary><c>CHAT_TABLE_NAME</c>: the DynamoDB history table.</summary>
     public string TableName { get; init; } = DefaultTableName;
 
-    /// <summary><c>CHAT_HISTORY_LAYOUT</c>: <c>langchain</c> (default, one item per session as the seed) or <c>turns</c>.</summary>
-    public HistoryLayout HistoryLayout { get; init; } = HistoryLayout.LangChain;
+    /// <summary><c>CHAT_HISTORY_LAYOUT</c>: <c>langchain</c> (default, one item per session as the seed) or <c>turns</c> (one item per turn).</summary>
+    public DynamoDbHistoryLayout HistoryLayout { get; init; } = DynamoDbHistoryLayout.LangChain;
 
     /// <summary><c>CHAT_HISTORY_TTL_SECONDS</c>: how long a session is kept after its last turn; null keeps it forever.</summary>
     public TimeSpan? HistoryTimeToLive { get; init; }
@@ -45,11 +46,12 @@ public sealed record ChatBedrockSettings
     /// <summary><c>CHAT_CORS_ALLOWED_ORIGINS</c>: comma-separated origins, or <c>*</c>.</summary>
     public IReadOnlyList<string> CorsAllowedOrigins { get; init; } = [];
 
+
     /// <summary><c>AWS_ENDPOINT_URL_DYNAMODB</c>, else <c>AWS_ENDPOINT_URL</c>: a DynamoDB-compatible endpoint (tests, DynamoDB Local).</summary>
-    public Uri? DynamoDbEndpoint { get; init; }
+    public string? DynamoDbEndpoint { get; init; }
 
     /// <summary><c>AWS_ENDPOINT_URL_BEDROCK_RUNTIME</c>, else <c>AWS_ENDPOINT_URL</c>: a Bedrock-compatible endpoint.</summary>
-    public Uri? BedrockEndpoint { get; init; }
+    public string? BedrockEndpoint { get; init; }
 
     /// <summary>Reads the settings; throws <see cref="ChatConfigurationException"/> naming every malformed variable.</summary>
     public static ChatBedrockSettings Read(IConfiguration configuration)
@@ -67,16 +69,16 @@ public sealed record ChatBedrockSettings
             TableName = Text("CHAT_TABLE_NAME") ?? DefaultTableName,
             HistoryLayout = Parse("CHAT_HISTORY_LAYOUT", "'langchain' or 'turns'", s => s.ToUpperInvariant() switch
             {
-                "LANGCHAIN" => HistoryLayout.LangChain,
-                "TURNS" => HistoryLayout.Turns,
-                _ => (HistoryLayout?)null,
-            }) ?? HistoryLayout.LangChain,
+                "LANGCHAIN" => DynamoDbHistoryLayout.LangChain,
+                "TURNS" => DynamoDbHistoryLayout.Turns,
+                _ => (DynamoDbHistoryLayout?)null,
+            }) ?? DynamoDbHistoryLayout.LangChain,
             HistoryTimeToLive = Parse("CHAT_HISTORY_TTL_SECONDS", "a whole number of seconds from 1", s =>
                 long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v is >= 1 and <= 10L * 366 * 24 * 3600 ? TimeSpan.FromSeconds(v) : (TimeSpan?)null),
             Streaming = Parse("CHAT_STREAMING", "'true' or 'false'", s => bool.TryParse(s, out var v) ? v : (bool?)null) ?? false,
             CorsAllowedOrigins = Text("CHAT_CORS_ALLOWED_ORIGINS")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [],
-            DynamoDbEndpoint = Endpoint("AWS_ENDPOINT_URL_DYNAMODB") ?? Endpoint("AWS_ENDPOINT_URL"),
-            BedrockEndpoint = Endpoint("AWS_ENDPOINT_URL_BEDROCK_RUNTIME") ?? Endpoint("AWS_ENDPOINT_URL"),
+            DynamoDbEndpoint = Text("AWS_ENDPOINT_URL_DYNAMODB") ?? Text("AWS_ENDPOINT_URL"),
+            BedrockEndpoint = Text("AWS_ENDPOINT_URL_BEDROCK_RUNTIME") ?? Text("AWS_ENDPOINT_URL"),
         };
 
         return problems.Count == 0 ? settings : throw new ChatConfigurationException(problems);
@@ -100,33 +102,9 @@ public sealed record ChatBedrockSettings
             return value;
         }
 
-        Uri? Endpoint(string name)
-        {
-            if (Text(name) is not { } text)
-            {
-                return null;
-            }
-
-            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
-            {
-                return uri;
-            }
-
-            problems.Add($"{name} must be an http or https URL (was '{text}').");
-            return null;
-        }
     }
 }
 
-/// <summary>How the DynamoDB store lays out a session (<c>CHAT_HISTORY_LAYOUT</c>).</summary>
-public enum HistoryLayout
-{
-    /// <summary>One item per session holding every message, as LangChain writes it (the seed's table).</summary>
-    LangChain,
-
-    /// <summary>One item per turn: no 400 KB item limit on long conversations.</summary>
-    Turns,
-}
 
 /// <summary>The host's configuration is invalid; <see cref="Exception.Message"/> names every variable to fix.</summary>
 public sealed class ChatConfigurationException : Exception

@@ -1,3 +1,5 @@
+using ChatBedrock.Adapters.Bedrock;
+using ChatBedrock.Adapters.DynamoDb;
 using ChatBedrock.Application;
 using ChatBedrock.Hosting;
 using ChatBedrock.Http;
@@ -16,13 +18,27 @@ public static class ChatBedrockHostingServiceCollectionExtensions
         (typeof(ConversationOptions), nameof(ConversationOptions.MaxInputLength), "CHAT_MAX_INPUT_CHARS"),
         (typeof(ConversationOptions), nameof(ConversationOptions.SystemPrompt), "CHAT_SYSTEM_PROMPT"),
         (typeof(ChatHttpOptions), nameof(ChatHttpOptions.AllowedOrigins), "CHAT_CORS_ALLOWED_ORIGINS"),
+        (typeof(DynamoDbHistoryOptions), nameof(DynamoDbHistoryOptions.TableName), "CHAT_TABLE_NAME"),
+        (typeof(DynamoDbHistoryOptions), nameof(DynamoDbHistoryOptions.TimeToLive), "CHAT_HISTORY_TTL_SECONDS"),
+        (typeof(DynamoDbHistoryOptions), nameof(DynamoDbHistoryOptions.ServiceUrl), "AWS_ENDPOINT_URL_DYNAMODB or AWS_ENDPOINT_URL"),
+        (typeof(BedrockModelOptions), nameof(BedrockModelOptions.Endpoint), "AWS_ENDPOINT_URL_BEDROCK_RUNTIME or AWS_ENDPOINT_URL"),
+        (typeof(BedrockModelOptions), nameof(BedrockModelOptions.ModelId), "CHAT_MODEL_ID"),
+        (typeof(BedrockModelOptions), nameof(BedrockModelOptions.Region), "CHAT_MODEL_REGION"),
     ];
 
     /// <summary>
-    /// Registers the use case, the HTTP surface, the history store and the model, configured from
+    /// Registers the whole service as the Lambda host runs it: the use case and the HTTP surface
+    /// (<see cref="AddChatBedrockCore"/>), the DynamoDB history store and the Bedrock model, configured from
     /// <paramref name="settings"/>. Services registered before this call (a test's fake model, say) win.
     /// </summary>
-    public static IServiceCollection AddChatBedrock(this IServiceCollection services, ChatBedrockSettings settings)
+    public static IServiceCollection AddChatBedrock(this IServiceCollection services, ChatBedrockSettings settings) =>
+        services.AddChatBedrockCore(settings).AddChatBedrockDynamoDbHistory(settings).AddChatBedrockBedrockModel(settings);
+
+    /// <summary>
+    /// Registers the use case and the HTTP surface from <paramref name="settings"/>, without a store or a model:
+    /// hosts that choose their own (the local host's SQLite store or local model) add them.
+    /// </summary>
+    public static IServiceCollection AddChatBedrockCore(this IServiceCollection services, ChatBedrockSettings settings)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(settings);
@@ -39,11 +55,35 @@ public static class ChatBedrockHostingServiceCollectionExtensions
             {
                 o.AllowedOrigins.Add(origin);
             }
-
-            o.Model = new ModelStatus("bedrock", settings.ModelId);
-            o.Store = "dynamodb";
         });
         return services;
+    }
+
+    /// <summary>Registers the DynamoDB history store (<c>CHAT_TABLE_NAME</c>, <c>CHAT_HISTORY_LAYOUT</c>, <c>CHAT_HISTORY_TTL_SECONDS</c>).</summary>
+    public static IServiceCollection AddChatBedrockDynamoDbHistory(this IServiceCollection services, ChatBedrockSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        services.AddDynamoDbConversationRepository(o =>
+        {
+            o.TableName = settings.TableName;
+            o.Layout = settings.HistoryLayout;
+            o.TimeToLive = settings.HistoryTimeToLive;
+            o.ServiceUrl = settings.DynamoDbEndpoint ?? o.ServiceUrl;
+        });
+        return services.AddChatHttp(o => o.Store = "dynamodb");
+    }
+
+    /// <summary>Registers the Bedrock model (<c>CHAT_MODEL_ID</c>, <c>CHAT_MODEL_REGION</c>); credentials are resolved on first use.</summary>
+    public static IServiceCollection AddChatBedrockBedrockModel(this IServiceCollection services, ChatBedrockSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        services.AddBedrockLanguageModel(o =>
+        {
+            o.ModelId = settings.ModelId;
+            o.Region = settings.ModelRegion ?? o.Region;
+            o.Endpoint = settings.BedrockEndpoint ?? o.Endpoint;
+        });
+        return services.AddChatHttp(o => o.Model = new ModelStatus("bedrock", settings.ModelId));
     }
 
     /// <summary>
