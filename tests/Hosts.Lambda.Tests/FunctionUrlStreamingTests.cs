@@ -97,7 +97,7 @@ public sealed class FunctionUrlStreamingTests : IAsyncLifetime
     }
 
     /// <summary>The first chunk: the JSON prelude followed by 8 NUL bytes.</summary>
-    private static JsonElement Prelude(byte[] chunk)
+    internal static JsonElement Prelude(byte[] chunk)
     {
         chunk.Length.Should().BeGreaterThan(8);
         chunk[^8..].Should().AllBeEquivalentTo((byte)0);

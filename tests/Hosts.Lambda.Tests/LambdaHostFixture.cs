@@ -9,12 +9,16 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatBedrock.Hosts.Lambda.Tests;
 
-/// <summary>The real host, in process, against a <see cref="FakeRuntimeApi"/>, with a scripted model and the in-memory store.</summary>
+/// <summary>
+/// The real host, in process, against a <see cref="FakeRuntimeApi"/>: with a scripted model and the in-memory
+/// store (<see cref="Start"/>), or with the real DynamoDB store and Bedrock model (<see cref="StartWithRealAdapters"/>).
+/// </summary>
 public sealed class LambdaHostFixture : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
 
-    private LambdaHostFixture(FakeRuntimeApi runtime, Dictionary<string, string?> environment, TimeSpan deadlineMargin)
+    private LambdaHostFixture(
+        FakeRuntimeApi runtime, Dictionary<string, string?> environment, TimeSpan deadlineMargin, Func<LambdaHostFixture, Action<IServiceCollection>?> configureServices)
     {
         Runtime = runtime;
         var options = new LambdaHostOptions
@@ -22,13 +26,14 @@ public sealed class LambdaHostFixture : IAsyncDisposable
             Configuration = new ConfigurationBuilder().AddInMemoryCollection(environment).Build(),
             Log = Log,
             DeadlineMargin = deadlineMargin,
-            ConfigureServices = services => services.AddSingleton<ILanguageModel>(Model).AddInMemoryConversationRepository(),
+            ConfigureServices = configureServices(this),
         };
         Run = Task.Run(() => LambdaHost.RunAsync(options, _stop.Token));
     }
 
     public FakeRuntimeApi Runtime { get; }
 
+    /// <summary>The model a host from <see cref="Start"/> answers with.</summary>
     public ScriptedLanguageModel Model { get; } = new();
 
     public LogLines Log { get; } = new();
@@ -37,7 +42,18 @@ public sealed class LambdaHostFixture : IAsyncDisposable
     public Task<int> Run { get; }
 
     /// <summary>Starts a host. <paramref name="environment"/> adds to or overrides the defaults (AWS_LAMBDA_RUNTIME_API, AWS_REGION).</summary>
-    public static LambdaHostFixture Start(Dictionary<string, string?>? environment = null, TimeSpan? deadlineMargin = null)
+    public static LambdaHostFixture Start(Dictionary<string, string?>? environment = null, TimeSpan? deadlineMargin = null) =>
+        StartWith(environment, deadlineMargin, host => services => services.AddSingleton<ILanguageModel>(host.Model).AddInMemoryConversationRepository());
+
+    /// <summary>
+    /// Starts a host wired only by <paramref name="environment"/>, as in Lambda: the DynamoDB store and the Bedrock
+    /// model. <paramref name="configureServices"/> may tune them (e.g. no Bedrock retries) before the settings apply.
+    /// </summary>
+    public static LambdaHostFixture StartWithRealAdapters(Dictionary<string, string?> environment, Action<IServiceCollection>? configureServices = null) =>
+        StartWith(environment, deadlineMargin: null, _ => configureServices);
+
+    private static LambdaHostFixture StartWith(
+        Dictionary<string, string?>? environment, TimeSpan? deadlineMargin, Func<LambdaHostFixture, Action<IServiceCollection>?> configureServices)
     {
         var runtime = new FakeRuntimeApi();
         var all = new Dictionary<string, string?>
@@ -50,7 +66,7 @@ public sealed class LambdaHostFixture : IAsyncDisposable
             all[key] = value;
         }
 
-        return new LambdaHostFixture(runtime, all, deadlineMargin ?? TimeSpan.FromMilliseconds(500));
+        return new LambdaHostFixture(runtime, all, deadlineMargin ?? TimeSpan.FromMilliseconds(500), configureServices);
     }
 
     /// <summary>Sends an event and waits for the host's answer.</summary>
