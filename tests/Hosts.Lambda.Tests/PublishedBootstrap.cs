@@ -30,7 +30,7 @@ public sealed class PublishedBootstrap
     }
 
     /// <summary>Runs <c>bootstrap</c> with exactly <paramref name="environment"/> (plus PATH and HOME) until it exits or <paramref name="stop"/> fires.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(Dictionary<string, string> environment, CancellationToken stop)
+    public static async Task<(int ExitCode, string Output)> RunAsync(Dictionary<string, string?> environment, CancellationToken stop)
     {
         var start = new ProcessStartInfo(await PathAsync())
         {
