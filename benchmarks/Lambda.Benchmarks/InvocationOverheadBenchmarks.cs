@@ -34,15 +34,7 @@ public class InvocationOverheadBenchmarks
             .AddChatHttp()
             .BuildServiceProvider();
         _handler = _services.GetRequiredService<ChatHttpHandler>();
-        _functionUrlEvent = Encoding.UTF8.GetBytes("""
-            {"version":"2.0","routeKey":"$default","rawPath":"/","rawQueryString":"input_text=%E3%81%8A%E3%81%AF%E3%82%88%E3%81%86",
-             "headers":{"host":"abc.lambda-url.ap-northeast-1.on.aws","user-agent":"curl/8.0","accept":"*/*"},
-             "queryStringParameters":{"input_text":"おはよう"},
-             "requestContext":{"accountId":"anonymous","apiId":"abc","domainName":"abc.lambda-url.ap-northeast-1.on.aws",
-               "http":{"method":"GET","path":"/","protocol":"HTTP/1.1","sourceIp":"203.0.113.1","userAgent":"curl/8.0"},
-               "requestId":"0d7f8a2c-1b7e-4a53-9a1e-2d1f8e3c4b5a","routeKey":"$default","stage":"$default","timeEpoch":1700000000000},
-             "isBase64Encoded":false}
-            """);
+        _functionUrlEvent = FunctionUrlEvents.Chat();
         _directEvent = Encoding.UTF8.GetBytes("""{"input_text": "おはようございます。今日の新潟の天気はどうですか？"}""");
     }
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Text;
+using ChatBedrock.Testing.Lambda;
 
 namespace ChatBedrock.Hosts.Lambda.Tests;
 
@@ -32,43 +32,16 @@ public sealed class PublishedBootstrap
     /// <summary>Runs <c>bootstrap</c> with exactly <paramref name="environment"/> (plus PATH and HOME) until it exits or <paramref name="stop"/> fires.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(Dictionary<string, string?> environment, CancellationToken stop)
     {
-        var start = new ProcessStartInfo(await PathAsync())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment.Clear();
-        start.Environment["PATH"] = Environment.GetEnvironmentVariable("PATH");
-        start.Environment["HOME"] = Environment.GetEnvironmentVariable("HOME");
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        using var process = BootstrapProcess.Start(await PathAsync(), [], environment);
         try
         {
             await process.WaitForExitAsync(stop);
+            return (process.ExitCode, process.Output);
         }
         catch (OperationCanceledException)
         {
-            process.Kill();
-            await process.WaitForExitAsync(CancellationToken.None);
-            lock (output)
-            {
-                return (-1, output.ToString());
-            }
-        }
-
-        lock (output)
-        {
-            return (process.ExitCode, output.ToString());
+            await process.StopAsync();
+            return (-1, process.Output);
         }
     }
 
