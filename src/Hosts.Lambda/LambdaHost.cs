@@ -266,13 +266,11 @@ internal sealed partial class LambdaHost : IAsyncDisposable
         return true;
     }
 
-    private Task<ChatHttpError?> HandleAsync(ChatHttpRequest request, ChatException? malformed, IChatHttpResponse response, CancellationToken cancellationToken) =>
+    /// <summary>Answers the request, or, for an event that could not be read, its error through the same mapping.</summary>
+    private async Task<ChatHttpError?> HandleAsync(ChatHttpRequest request, ChatException? malformed, IChatHttpResponse response, CancellationToken cancellationToken) =>
         malformed is null
-            ? _handler.HandleAsync(request, response, cancellationToken)
-            : WriteErrorAsync(request, malformed, response, cancellationToken);
-
-    private async Task<ChatHttpError?> WriteErrorAsync(ChatHttpRequest request, ChatException malformed, IChatHttpResponse response, CancellationToken cancellationToken) =>
-        await _handler.WriteErrorAsync(request, response, malformed, cancellationToken).ConfigureAwait(false);
+            ? await _handler.HandleAsync(request, response, cancellationToken).ConfigureAwait(false)
+            : await _handler.WriteErrorAsync(request, response, malformed, cancellationToken).ConfigureAwait(false);
 
     private async Task ReportAsync(string requestId, ChatHttpError error)
     {
