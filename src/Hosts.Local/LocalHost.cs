@@ -102,7 +102,7 @@ internal static partial class LocalHost
         Stores[store](services, configuration, settings);
         services.AddChatBedrockCore(settings);
         services.Configure<ConversationOptions>(configuration.GetSection(ConversationOptions.SectionName));
-        services.AddChatHttp(o => (o.Store, o.Model) = (store.ToLowerInvariant(), new ModelStatus(choice.Provider.Name, string.Empty)));
+        services.AddChatHttp(o => o.Store = store.ToLowerInvariant());
         services.AddSingleton<ChatHttpEndpoint>();
 
         var app = builder.Build();

@@ -33,8 +33,9 @@ internal sealed class BedrockModelProvider : IModelProvider
 
     public void Register(IServiceCollection services, ModelProviderContext context)
     {
-        AddModel(services, context);
+        // First: the HTTP surface's registration (through AddChatBedrockBedrockModel) only adds a static status if none is there.
         services.TryAddSingleton<IModelStatus, BedrockModelStatus>();
+        AddModel(services, context);
     }
 
     private static void AddModel(IServiceCollection services, ModelProviderContext context)
