@@ -20,8 +20,7 @@ internal sealed partial class TurnsConversationRepository(HistoryTable table) : 
     public const string UserAtAttribute = "UserAt";
     public const string AssistantAtAttribute = "AssistantAt";
 
-    private const int BatchWriteLimit = 25;
-    private const int MaxBatchAttempts = 8;
+    private const int MaxParallelDeletes = 8;
 
     private readonly Dictionary<string, string> _keyNames = new(StringComparer.Ordinal)
     {
@@ -103,40 +102,23 @@ internal sealed partial class TurnsConversationRepository(HistoryTable table) : 
         }, cancellationToken);
     }
 
+    // Item by item rather than BatchWriteItem: the function's least-privilege role grants DeleteItem, not
+    // BatchWriteItem, and deleting a session is rare enough that a few parallel requests cost nothing.
     public Task DeleteAsync(SessionId sessionId, CancellationToken cancellationToken) =>
-        table.GuardAsync("BatchWriteItem", async () =>
+        table.GuardAsync("DeleteItem", async () =>
         {
             var keys = await QueryAsync(sessionId, null, "#pk, #sk", cancellationToken).ConfigureAwait(false);
-            foreach (var chunk in keys.Chunk(BatchWriteLimit))
-            {
-                await DeleteBatchAsync([.. chunk.Select(key => new WriteRequest { DeleteRequest = new DeleteRequest { Key = key } })], cancellationToken)
-                    .ConfigureAwait(false);
-            }
+            await Parallel.ForEachAsync(
+                keys,
+                new ParallelOptions { MaxDegreeOfParallelism = MaxParallelDeletes, CancellationToken = cancellationToken },
+                async (key, ct) =>
+                {
+                    var response = await table.Client.DeleteItemAsync(
+                        new DeleteItemRequest { TableName = table.Name, Key = key, ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL }, ct)
+                        .ConfigureAwait(false);
+                    table.Consumed("DeleteItem", response.ConsumedCapacity);
+                }).ConfigureAwait(false);
         }, cancellationToken);
-
-    private async Task DeleteBatchAsync(List<WriteRequest> requests, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var response = await table.Client.BatchWriteItemAsync(
-                new BatchWriteItemRequest { RequestItems = new(StringComparer.Ordinal) { [table.Name] = requests }, ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL },
-                cancellationToken).ConfigureAwait(false);
-            table.Consumed("BatchWriteItem", response.ConsumedCapacity?.FirstOrDefault());
-            if (response.UnprocessedItems is null || !response.UnprocessedItems.TryGetValue(table.Name, out var left) || left.Count == 0)
-            {
-                return;
-            }
-
-            if (attempt == MaxBatchAttempts)
-            {
-                throw table.Throttled();
-            }
-
-            // DynamoDB returns unprocessed items when throttled; back off before sending them again.
-            requests = left;
-            await Task.Delay(TimeSpan.FromMilliseconds(50 << attempt), cancellationToken).ConfigureAwait(false);
-        }
-    }
 
     /// <summary>The session's items, oldest first (all) or newest first (<paramref name="newest"/> of them).</summary>
     private async Task<List<Dictionary<string, AttributeValue>>> QueryAsync(

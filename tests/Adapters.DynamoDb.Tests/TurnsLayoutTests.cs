@@ -62,7 +62,7 @@ public sealed class TurnsLayoutTests(DynamoDbFixture dynamo)
     }
 
     [Fact]
-    public async Task Delete_SessionWithMoreTurnsThanOneBatch_RemovesEveryItem()
+    public async Task Delete_SessionWithManyTurns_RemovesEveryItem()
     {
         var repository = dynamo.Repository(DynamoDbHistoryLayout.Turns);
         var id = SessionId.New();
