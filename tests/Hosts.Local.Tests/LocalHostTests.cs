@@ -192,6 +192,23 @@ public sealed class LocalHostTests
     }
 
     [Fact]
+    public async Task MalformedBody_IsAnsweredThroughTheSurfacesErrorShape()
+    {
+        await using var host = await StartAsync();
+        using var socket = new System.Net.Sockets.TcpClient();
+        await socket.ConnectAsync(host.Address.Host, host.Address.Port, Ct);
+        var stream = socket.GetStream();
+
+        await stream.WriteAsync("POST / HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nnot-a-chunk-size\r\n\r\n"u8.ToArray(), Ct);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var response = await reader.ReadToEndAsync(Ct);
+
+        response.Should().StartWith("HTTP/1.1 400");
+        response.Should().Contain("""{"error":{"type":"RequestInvalid","message":"The request body could not be read."}}""");
+        _model.Requests.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task Start_LogsTheModelAndTheStore()
     {
         await using var host = await StartAsync(["--model-provider", "scripted"]);
