@@ -11,6 +11,8 @@ APT_PACKAGES=(
   clang        # Native AOT links the Lambda bootstrap with clang (Hosts.Lambda.Tests publishes it)
   zlib1g-dev   # ... and against zlib
   binutils     # objdump: the bootstrap's glibc symbol versions are checked against Amazon Linux 2023
+  chromium     # the chat page's browser tests (Hosts.Local.Tests) drive it through Playwright
+  fonts-ipafont-gothic # ... and Japanese text must render in their screenshots
 )
 
 missing=()

@@ -1,8 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using ChatBedrock.Adapters.LlamaSharp;
-using ChatBedrock.Adapters.LlamaSharp.Tests;
 using ChatBedrock.Application;
 using ChatBedrock.Domain;
+using ChatBedrock.Testing.LlamaSharp;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

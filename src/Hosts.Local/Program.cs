@@ -1,39 +1,29 @@
-using System.Runtime.CompilerServices;
-using ChatBedrock.Application;
-using Microsoft.Extensions.DependencyInjection;
+using ChatBedrock.Hosting;
+using ChatBedrock.Hosts.Local;
 
-// A console demo of the use case on the in-memory store, with a model that echoes: the web host and
-// real models replace it in later issues.
-using var provider = new ServiceCollection()
-    .AddLogging()
-    .AddContinueConversation()
-    .AddInMemoryConversationRepository()
-    .AddSingleton<ILanguageModel, EchoModel>()
-    .BuildServiceProvider();
-var chat = provider.GetRequiredService<ContinueConversation>();
-
-string? sessionId = null;
-Console.WriteLine("ChatBedrock demo (echo model, in-memory history). Type a message; an empty line quits.");
-while (Console.ReadLine() is { Length: > 0 } line)
+if (LocalHost.IsHelp(args))
 {
-    var reply = await chat.ExecuteAsync(new ConversationRequest(line, sessionId), CancellationToken.None);
-    sessionId = reply.SessionId.Value;
-    Console.WriteLine($"[{sessionId}] {reply.OutputText}");
+    Console.Out.WriteLine(LocalHost.Usage);
+    return 0;
 }
 
-internal sealed class EchoModel : ILanguageModel
+try
 {
-    public async Task<ModelResponse> CompleteAsync(ModelRequest request, CancellationToken cancellationToken)
+    var app = await LocalHost.BuildAsync(new LocalHostOptions { Args = args }, CancellationToken.None).ConfigureAwait(false);
+    await using (app.ConfigureAwait(false))
     {
-        await Task.Yield();
-        var text = $"You said \"{request.Messages[^1].Content}\" ({request.Messages.Count - 1} earlier messages remembered).";
-        return new ModelResponse(text, new ModelUsage(0, 0), StopReasons.EndTurn);
+        await app.RunAsync().ConfigureAwait(false);
     }
 
-    public async IAsyncEnumerable<ModelStreamUpdate> StreamAsync(ModelRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var response = await CompleteAsync(request, cancellationToken);
-        yield return new ModelTextDelta(response.Text);
-        yield return new ModelStreamEnd(response.Usage, response.StopReason);
-    }
+    return 0;
+}
+catch (ChatConfigurationException invalid)
+{
+    await Console.Error.WriteLineAsync(invalid.Message).ConfigureAwait(false);
+    return 2;
+}
+catch (IOException cannotListen) when (cannotListen.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+{
+    await Console.Error.WriteLineAsync($"{cannotListen.Message} Is ChatBedrock already running? Choose another address with --urls, e.g. --urls http://127.0.0.1:5050").ConfigureAwait(false);
+    return 2;
 }

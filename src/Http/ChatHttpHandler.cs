@@ -21,26 +21,24 @@ public sealed partial class ChatHttpHandler
     private readonly ContinueConversation _chat;
     private readonly IConversationRepository _repository;
     private readonly ChatHttpOptions _options;
+    private readonly IModelStatus _model;
     private readonly Cors _cors;
     private readonly ILogger<ChatHttpHandler> _logger;
-    private readonly byte[] _status;
 
     public ChatHttpHandler(
         ContinueConversation chat,
         IConversationRepository repository,
+        IModelStatus model,
         IOptions<ChatHttpOptions> options,
         ILogger<ChatHttpHandler> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _chat = chat;
         _repository = repository;
+        _model = model;
         _options = options.Value;
         _cors = new Cors(_options);
         _logger = logger;
-        var model = _options.Model;
-        _status = ChatJsonContext.Serialize(
-            new StatusBody(new ModelStatusBody(model.Provider, model.ModelId, model.Ready, model.Ready ? null : model.Message), _options.Store),
-            c => c.StatusBody);
     }
 
     /// <summary>The largest request body accepted; a host may stop reading a body past it.</summary>
@@ -108,7 +106,9 @@ public sealed partial class ChatHttpHandler
         if (path == "/status")
         {
             RequireMethod(request, "GET");
-            await WriteBodyAsync(request, response, 200, JsonContentType, _status, cancellationToken).ConfigureAwait(false);
+            var model = await _model.GetAsync(cancellationToken).ConfigureAwait(false);
+            var status = new StatusBody(new ModelStatusBody(model.Provider, model.ModelId, model.Ready, model.Ready ? null : model.Message), _options.Store);
+            await WriteBodyAsync(request, response, 200, JsonContentType, ChatJsonContext.Serialize(status, c => c.StatusBody), cancellationToken).ConfigureAwait(false);
             return null;
         }
 
@@ -143,6 +143,14 @@ public sealed partial class ChatHttpHandler
     private async Task<ChatHttpError?> ChatAsync(
         ChatHttpRequest request, IChatHttpResponse response, ConversationRequest chat, bool stream, CancellationToken cancellationToken)
     {
+        var model = await _model.GetAsync(cancellationToken).ConfigureAwait(false);
+        if (!model.Ready)
+        {
+            // Refused before the use case runs: nothing is read or stored, and the caller learns what to configure.
+            var message = model.Message ?? $"The {model.Provider} model is not ready.";
+            return await WriteErrorAsync(request, response, Map(new ChatException(ChatErrorCode.ModelNotConfigured, message), cancellationToken), allow: null, cancellationToken).ConfigureAwait(false);
+        }
+
         if (stream)
         {
             return await StreamAsync(request, response, chat, cancellationToken).ConfigureAwait(false);

@@ -17,7 +17,7 @@ public sealed class ChatHttpOptions
     /// </summary>
     public IList<string> AllowedOrigins { get; } = [];
 
-    /// <summary>Which model answers, as <c>GET /status</c> reports it.</summary>
+    /// <summary>Which model answers, as <c>GET /status</c> reports it unless an <see cref="IModelStatus"/> is registered.</summary>
     public ModelStatus Model { get; set; } = new("unknown", string.Empty);
 
     /// <summary>Which history store is used, as <c>GET /status</c> reports it: <c>dynamodb</c>, <c>sqlite</c>, <c>memory</c>...</summary>

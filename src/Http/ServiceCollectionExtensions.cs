@@ -9,7 +9,8 @@ public static class ChatBedrockHttpServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="ChatHttpHandler"/> with its options (validated at start-up). Calling it again only
-    /// adds <paramref name="configure"/>. The use case, a model and a repository must be registered too.
+    /// adds <paramref name="configure"/>. The use case, a model and a repository must be registered too. The model's
+    /// status is <see cref="ChatHttpOptions.Model"/> unless an <see cref="IModelStatus"/> is registered.
     /// </summary>
     public static IServiceCollection AddChatHttp(this IServiceCollection services, Action<ChatHttpOptions>? configure = null)
     {
@@ -21,6 +22,7 @@ public static class ChatBedrockHttpServiceCollectionExtensions
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatHttpOptions>, ChatHttpOptionsValidator>());
+        services.TryAddSingleton<IModelStatus, OptionsModelStatus>();
         services.TryAddSingleton<ChatHttpHandler>();
         return services;
     }

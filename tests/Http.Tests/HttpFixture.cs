@@ -10,9 +10,15 @@ internal sealed class HttpFixture : IDisposable
 {
     private readonly ServiceProvider _services;
 
-    public HttpFixture(Action<ChatHttpOptions>? configure = null)
+    public HttpFixture(Action<ChatHttpOptions>? configure = null, IModelStatus? modelStatus = null)
     {
-        _services = new ServiceCollection()
+        var services = new ServiceCollection();
+        if (modelStatus is not null)
+        {
+            services.AddSingleton(modelStatus);
+        }
+
+        _services = services
             .AddLogging()
             .AddContinueConversation()
             .AddInMemoryConversationRepository()

@@ -356,7 +356,12 @@ function setBusy(busy) {
 
 // ---------------------------------------------------------------- which model answers (GET /status; optional)
 
+const STATUS_POLL_MS = 5000;
+let statusPoll = 0;
+
+/** Shows which model answers; while it is not ready (no credentials yet, a model still downloading), asks again. */
 async function loadStatus() {
+  clearTimeout(statusPoll);
   try {
     const response = await fetch(api("status"), { headers: { accept: "application/json" } });
     if (!response.ok) throw new Error(String(response.status));
@@ -368,6 +373,7 @@ async function loadStatus() {
       : `${name || "Model"}${store ? ` · history: ${store}` : ""}`;
     ui.status.title = ui.status.textContent;
     ui.status.hidden = false;
+    if (model?.ready === false) statusPoll = setTimeout(loadStatus, STATUS_POLL_MS);
   } catch {
     ui.status.hidden = true; // a host without /status: nothing to show
   }

@@ -14,9 +14,9 @@ const ADVICE = {
       + "also check that the IAM policy allows bedrock:InvokeModel and bedrock:InvokeModelWithResponseStream. Then retry.",
   },
   ModelNotConfigured: {
-    title: "No model is configured.",
-    advice: "Give the host AWS credentials (for example AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) "
-      + "and a region (AWS_REGION), restart it, then retry.",
+    title: "The model is not ready.",
+    advice: "Do what the message below says — for Bedrock, give the host AWS credentials (for example AWS_PROFILE) and a "
+      + "region (AWS_REGION); for a local model, wait for its download or start the host with --model <file.gguf> — then retry.",
   },
   ModelNotFound: {
     title: "The model id is unknown in this region.",

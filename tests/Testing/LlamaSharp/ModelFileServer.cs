@@ -6,10 +6,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
 
-namespace ChatBedrock.Adapters.LlamaSharp.Tests;
+namespace ChatBedrock.Testing.LlamaSharp;
 
 /// <summary>Serves one file on 127.0.0.1 (free port) with HTTP range support and scripted faults.</summary>
-internal sealed class ModelFileServer : IAsyncDisposable
+public sealed class ModelFileServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly byte[] _content;

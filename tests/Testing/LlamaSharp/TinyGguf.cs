@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace ChatBedrock.Adapters.LlamaSharp.Tests;
+namespace ChatBedrock.Testing.LlamaSharp;
 
 /// <summary>What a <see cref="TinyGguf"/> model says.</summary>
 public sealed record TinyGgufOptions

@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ChatBedrock.Hosts.Local.Tests.Browser;
+
+/// <summary>The chat page in one browser profile, through the selectors of docs/chat-page.md.</summary>
+public sealed class ChatPage : IAsyncDisposable
+{
+    private readonly IBrowserContext _context;
+
+    public ChatPage(IBrowserContext context, IPage page)
+    {
+        _context = context;
+        Page = page;
+        page.PageError += (_, error) => Errors.Add(error);
+        page.Dialog += (_, dialog) => Dialogs.Add(dialog.Message);
+        page.Request += (_, request) => Requests.Add(request.Url);
+    }
+
+    public IPage Page { get; }
+
+    /// <summary>Uncaught script errors.</summary>
+    public ConcurrentBag<string> Errors { get; } = new();
+
+    /// <summary>alert/confirm/prompt dialogs opened.</summary>
+    public ConcurrentBag<string> Dialogs { get; } = new();
+
+    /// <summary>Every URL the page requested.</summary>
+    public ConcurrentBag<string> Requests { get; } = new();
+
+    public ILocator Input => Page.Locator("#input");
+
+    public ILocator UserMessages => Page.Locator("#messages .message[data-role='user'] .body");
+
+    public ILocator Answers => Page.Locator("#messages .message[data-role='assistant'] .body");
+
+    public ILocator Sessions => Page.Locator("#session-list li");
+
+    public ILocator TurnError => Page.Locator("#turn-error");
+
+    /// <summary>The open chat's id, from the URL.</summary>
+    public string? SessionId => new Uri(Page.Url).Query.TrimStart('?').Split('&')
+        .Where(p => p.StartsWith("session=", StringComparison.Ordinal))
+        .Select(p => Uri.UnescapeDataString(p["session=".Length..]))
+        .FirstOrDefault();
+
+    /// <summary>Types <paramref name="text"/>, sends it with Enter, and waits until the turn is over.</summary>
+    public async Task SendAsync(string text)
+    {
+        await TypeAndPressEnterAsync(text);
+        await WaitUntilIdleAsync();
+    }
+
+    public async Task TypeAndPressEnterAsync(string text)
+    {
+        await Input.FillAsync(text);
+        await Input.PressAsync("Enter");
+    }
+
+    /// <summary>Waits until no turn is streaming (Stop hidden, Send shown).</summary>
+    public async Task WaitUntilIdleAsync()
+    {
+        await Expect(Page.Locator("#stop")).ToBeHiddenAsync();
+        await Expect(Page.Locator("#send")).ToBeVisibleAsync();
+    }
+
+    public ILocator Session(string title) => Sessions.Filter(new() { HasText = title });
+
+    public async ValueTask DisposeAsync() => await _context.DisposeAsync();
+}
