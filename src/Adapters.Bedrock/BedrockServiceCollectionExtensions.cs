@@ -17,11 +17,7 @@ public static class BedrockServiceCollectionExtensions
     public static IServiceCollection AddBedrockLanguageModel(this IServiceCollection services, Action<BedrockModelOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<BedrockModelOptions>().ValidateOnStart();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
+        services.AddValidatedOptions<BedrockModelOptions, BedrockModelOptionsValidator>(configure);
 
         if (services.Any(d => d.ServiceType == typeof(BedrockRuntimeClient)))
         {
@@ -30,7 +26,6 @@ public static class BedrockServiceCollectionExtensions
 
         // Deadlines are the model's (RequestTimeout), so HttpClient's own 100 s timeout must not cut a long answer.
         services.AddHttpClient(BedrockRuntimeClient.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BedrockModelOptions>, BedrockModelOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(BedrockEnvironment.Process);
         services.TryAddSingleton<BedrockConnectionResolver>();

@@ -19,13 +19,8 @@ public static class ChatBedrockDynamoDbServiceCollectionExtensions
     public static IServiceCollection AddDynamoDbConversationRepository(this IServiceCollection services, Action<DynamoDbHistoryOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<DynamoDbHistoryOptions>().ValidateOnStart();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
+        services.AddValidatedOptions<DynamoDbHistoryOptions, DynamoDbHistoryOptionsValidator>(configure);
 
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DynamoDbHistoryOptions>, DynamoDbHistoryOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DynamoDbClientLease>();
         services.TryAddSingleton<IConversationRepository>(CreateRepository);

@@ -1,7 +1,6 @@
 using ChatBedrock.Adapters.LlamaSharp;
 using ChatBedrock.Application;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -16,13 +15,8 @@ public static class LlamaSharpServiceCollectionExtensions
     public static IServiceCollection AddLlamaSharpLanguageModel(this IServiceCollection services, Action<LlamaSharpModelOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<LlamaSharpModelOptions>().ValidateOnStart();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
+        services.AddValidatedOptions<LlamaSharpModelOptions, LlamaSharpModelOptionsValidator>(configure);
 
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlamaSharpModelOptions>, LlamaSharpModelOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ILanguageModel, LlamaSharpLanguageModel>();
         return services;

@@ -1,7 +1,6 @@
 using ChatBedrock.Adapters.Sqlite;
 using ChatBedrock.Application;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -16,13 +15,8 @@ public static class ChatBedrockSqliteServiceCollectionExtensions
     public static IServiceCollection AddSqliteConversationRepository(this IServiceCollection services, Action<SqliteHistoryOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<SqliteHistoryOptions>().ValidateOnStart();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
+        services.AddValidatedOptions<SqliteHistoryOptions, SqliteHistoryOptionsValidator>(configure);
 
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteHistoryOptions>, SqliteHistoryOptionsValidator>());
         services.TryAddSingleton<IConversationRepository, SqliteConversationRepository>();
         return services;
     }

@@ -1,7 +1,6 @@
 using ChatBedrock.Application;
 using ChatBedrock.Application.InMemory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -16,13 +15,8 @@ public static class ChatBedrockApplicationServiceCollectionExtensions
     public static IServiceCollection AddContinueConversation(this IServiceCollection services, Action<ConversationOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<ConversationOptions>().ValidateOnStart();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
+        services.AddValidatedOptions<ConversationOptions, ConversationOptionsValidator>(configure);
 
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConversationOptions>, ConversationOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ContinueConversation>();
         return services;

@@ -1,6 +1,5 @@
 using ChatBedrock.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -15,13 +14,8 @@ public static class ChatBedrockHttpServiceCollectionExtensions
     public static IServiceCollection AddChatHttp(this IServiceCollection services, Action<ChatHttpOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<ChatHttpOptions>().ValidateOnStart();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
+        services.AddValidatedOptions<ChatHttpOptions, ChatHttpOptionsValidator>(configure);
 
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatHttpOptions>, ChatHttpOptionsValidator>());
         services.TryAddSingleton<IModelStatus, OptionsModelStatus>();
         services.TryAddSingleton<ChatHttpHandler>();
         return services;
