@@ -23,7 +23,11 @@ public sealed class ScreenshotTests(ChatPageFixture fixture)
         "```\n\n" +
         "`greet` は名前を受け取り、挨拶の文字列を返します。";
 
-    private static readonly string Folder = Path.Combine(DynaliteServer.RepositoryRoot(), "docs", "screenshots");
+    // A plain test run keeps its screenshots with the test output, so it never dirties the working tree;
+    // CHATBEDROCK_UPDATE_SCREENSHOTS=1 retakes the README's.
+    private static readonly string Folder = Environment.GetEnvironmentVariable("CHATBEDROCK_UPDATE_SCREENSHOTS") == "1"
+        ? Path.Combine(DynaliteServer.RepositoryRoot(), "docs", "screenshots")
+        : Path.Combine(AppContext.BaseDirectory, "screenshots");
 
     [Fact]
     public async Task Conversation_AtDesktopAndPhoneWidth()
