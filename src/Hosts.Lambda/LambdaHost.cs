@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 using ChatBedrock.Domain;
 using ChatBedrock.Hosting;
@@ -15,8 +16,12 @@ internal sealed record LambdaHostOptions
     /// <summary>The environment: <c>AWS_LAMBDA_RUNTIME_API</c>, the <c>CHAT_*</c> settings, <c>AWS_LAMBDA_LOG_LEVEL</c>.</summary>
     public required IConfiguration Configuration { get; init; }
 
-    /// <summary>Where the JSON log lines go.</summary>
-    public TextWriter Log { get; init; } = Console.Out;
+    /// <summary>
+    /// Where the JSON log lines go. By default standard output through a 64 KiB buffer flushed once per line:
+    /// <c>Console.Out</c> would split a line into 256-byte writes, and a process frozen or ended between two
+    /// of them leaves a line that is not JSON.
+    /// </summary>
+    public TextWriter Log { get; init; } = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 64 * 1024);
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
