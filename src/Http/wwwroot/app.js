@@ -1,5 +1,6 @@
 // The chat page: sends turns as POST / with Server-Sent Events back, keeps this browser's chats in
 // localStorage and the open chat's id in the URL (?session=), restores history from the API.
+// It continues only chats whose id this server gave this browser (ADR 0045): never one named by a link.
 import { renderMarkdown } from "./markdown.js";
 import { readEvents } from "./sse.js";
 import { ChatError, describe, errorFromResponse } from "./errors.js";
@@ -13,7 +14,7 @@ const ui = Object.fromEntries(["menu-toggle", "status", "new-chat", "sessions", 
   "messages", "welcome", "announcer", "composer", "input", "send", "stop"].map((id) => [id, document.getElementById(id)]));
 
 let sessionId = null; // the open chat; null until the server mints an id for a new one
-let turn = null; // the turn in flight, or the last one that failed: {input, user, answer, error, controller, text}
+let turn = null; // the turn in flight, or the last one that failed: {input, user, answer, error, controller, text, before, unsure}
 let loading = 0; // which history load is current, so a slow one cannot overwrite a later choice
 
 // ---------------------------------------------------------------- API (relative: the page may sit under a path)
@@ -41,6 +42,9 @@ function writeStorage(key, value) {
 }
 
 const savedSessions = () => readJson(SESSIONS_KEY, []).filter((s) => typeof s?.id === "string");
+
+/** Whether the server gave this id to this browser: only such chats are opened and continued. */
+const isSaved = (id) => typeof id === "string" && savedSessions().some((s) => s.id === id);
 
 /** Puts the chat first in the list, titled by its first message; with onlyIfNew, leaves a listed chat where it is. */
 function rememberSession(id, firstMessage, { onlyIfNew = false } = {}) {
@@ -97,7 +101,14 @@ function newChat({ push = true } = {}) {
   ui.input.focus();
 }
 
+/** Opens one of this browser's chats; an id from anywhere else (a link) starts a new chat instead. */
 async function openSession(id, { push = true } = {}) {
+  if (!isSaved(id)) {
+    newChat({ push: false });
+    showNotice("The link's chat is not one of this browser's chats, so a new chat was started.",
+      "Chats are continued only in the browser that started them.", "OK", () => ui.input.focus());
+    return;
+  }
   stopTurn();
   turn = null;
   showSession(id, { push });
@@ -105,14 +116,7 @@ async function openSession(id, { push = true } = {}) {
   const load = ++loading;
   ui.messages.setAttribute("aria-busy", "true");
   try {
-    const response = await fetch(api(`${sessionPath(id)}/messages`), { headers: { accept: "application/json" } });
-    if (load !== loading) return;
-    if (response.status === 404) {
-      ui.welcome.hidden = false; // unknown here: a new chat that keeps this id
-      return;
-    }
-    if (!response.ok) throw await errorFromResponse(response);
-    const { messages } = await response.json();
+    const messages = await loadHistory(id);
     if (load !== loading) return;
     const shown = messages.filter((m) => m.role === "user" || m.role === "assistant");
     for (const message of shown) addMessage(message.role, message.content);
@@ -126,6 +130,14 @@ async function openSession(id, { push = true } = {}) {
   } finally {
     if (load === loading) ui.messages.removeAttribute("aria-busy");
   }
+}
+
+/** The chat's stored messages; none (404) for a chat whose first turn is not stored yet. */
+async function loadHistory(id, signal) {
+  const response = await fetch(api(`${sessionPath(id)}/messages`), { headers: { accept: "application/json" }, signal });
+  if (response.status === 404) return [];
+  if (!response.ok) throw await errorFromResponse(response);
+  return (await response.json()).messages;
 }
 
 async function deleteSession(id) {
@@ -207,19 +219,26 @@ function hideNotice() {
 
 // ---------------------------------------------------------------- one turn
 
-async function send(input) {
+/** Sends a turn; with unsure (a Retry after Stop or a lost connection), first looks whether the server kept it. */
+async function send(input, { unsure = false } = {}) {
   if (turn?.controller) return;
-  if (turn) discard(turn); // a failed turn was not stored: once the chat moves on, it goes, as it would on reload
+  if (turn) discard(turn); // a failed turn leaves once the chat moves on; a reload shows it only if the server kept it
   hideNotice();
+  const before = ui.messages.querySelectorAll('.message[data-role="user"]').length;
   const user = addMessage("user", input);
   const answer = addMessage("assistant", "");
   answer.setAttribute("aria-busy", "true");
   answer.classList.add("pending");
-  const current = { input, user, answer, text: "", controller: new AbortController() };
+  const current = { input, user, answer, text: "", controller: new AbortController(), before, unsure };
   turn = current;
   setBusy(true);
   scrollToEnd(true);
   try {
+    const kept = unsure && sessionId ? await keptAnswer(current) : undefined;
+    if (kept !== undefined) {
+      complete(current, { output_text: kept });
+      return;
+    }
     const response = await fetch(api(""), {
       method: "POST",
       headers: { "content-type": "application/json", accept: "text/event-stream" },
@@ -271,6 +290,18 @@ async function receiveStream(current, body) {
   throw new ChatError("Incomplete", "");
 }
 
+/**
+ * The answer the server stored for this turn although the browser never saw it finish (on Lambda a Stop or a
+ * dropped connection does not end the function), so a Retry does not store the question twice.
+ */
+async function keptAnswer(current) {
+  const messages = await loadHistory(sessionId, current.controller.signal);
+  const users = messages.flatMap((m, index) => (m.role === "user" ? [index] : []));
+  const last = users.at(-1);
+  if (users.length <= current.before || messages[last].content !== current.input) return undefined;
+  return messages.slice(last + 1).find((m) => m.role === "assistant")?.content;
+}
+
 function parseData(data) {
   try {
     return JSON.parse(data) ?? {};
@@ -315,6 +346,8 @@ function fail(current, error) {
   box.dataset.errorType = failure.type;
   box.append(paragraph(problem.title, "error-title"), paragraph(problem.advice));
   if (problem.detail) box.append(paragraph(problem.detail, "error-detail"));
+  // Stopped or cut off: the server may have finished and stored the turn all the same.
+  current.unsure ||= ["Stopped", "Network", "Incomplete"].includes(failure.type);
   if (problem.retry) {
     const retry = button("Retry", "button", "Retry: send the same message again", "retry");
     retry.addEventListener("click", () => resend(current));
@@ -334,7 +367,7 @@ function fail(current, error) {
 function resend(failed) {
   if (turn !== failed) return;
   discard(failed);
-  send(failed.input);
+  send(failed.input, { unsure: failed.unsure });
   ui.input.focus();
 }
 
@@ -484,15 +517,18 @@ document.addEventListener("keydown", (event) => {
 });
 window.addEventListener("popstate", () => {
   const id = new URL(location.href).searchParams.get("session");
-  if (id) openSession(id, { push: false });
+  if (id !== null) openSession(id, { push: false });
   else newChat({ push: false });
 });
 window.addEventListener("storage", (event) => {
   if (event.key === SESSIONS_KEY) renderSessions();
 });
 
-const initial = new URL(location.href).searchParams.get("session") || readJson(CURRENT_KEY, null);
+const linked = new URL(location.href).searchParams.get("session");
+const remembered = readJson(CURRENT_KEY, null);
 renderSessions();
-if (typeof initial === "string" && initial) openSession(initial, { push: false });
+if (linked !== null) openSession(linked, { push: false });
+else if (isSaved(remembered)) openSession(remembered, { push: false });
+else if (remembered !== null) newChat({ push: false }); // forgets an id the list does not hold
 loadStatus();
 ui.input.focus();

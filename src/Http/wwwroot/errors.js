@@ -38,8 +38,14 @@ const ADVICE = {
     title: "Cannot reach the server.",
     advice: "Check the network connection (or that the host is still running), then retry.",
   },
-  Stopped: { title: "Stopped.", advice: "Nothing of this turn was saved. Retry to ask again." },
-  Incomplete: { title: "The answer was cut off.", advice: "The connection closed before the answer was complete; nothing was saved. Retry." },
+  Stopped: {
+    title: "Stopped.",
+    advice: "The server may still finish this answer and keep it in the chat. Retry shows the kept answer, or asks again if there is none.",
+  },
+  Incomplete: {
+    title: "The answer was cut off.",
+    advice: "The connection closed before the answer was complete; the server may still have kept it. Retry shows it, or asks again.",
+  },
 };
 
 const UNKNOWN = { title: "Something went wrong on the server.", advice: RETRY_LATER };

@@ -7,6 +7,9 @@ namespace ChatBedrock.Hosts.Local.Tests.Browser;
 /// <summary>The chat page in one browser profile, through the selectors of docs/chat-page.md.</summary>
 public sealed class ChatPage : IAsyncDisposable
 {
+    /// <summary>The localStorage key of this browser's chats (docs/chat-page.md).</summary>
+    public const string SavedChatsKey = "chatbedrock.sessions";
+
     private readonly IBrowserContext _context;
 
     public ChatPage(IBrowserContext context, IPage page)

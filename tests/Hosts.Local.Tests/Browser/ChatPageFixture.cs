@@ -52,14 +52,24 @@ public sealed class ChatPageFixture : IAsyncLifetime
         _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true });
     }
 
-    /// <summary>A fresh browser profile (empty localStorage) with the page open.</summary>
-    public async Task<ChatPage> OpenAsync(bool phone = false, string path = "/")
+    /// <summary>
+    /// A fresh browser profile with the page open: empty localStorage, or holding the saved chats of
+    /// <paramref name="savedChatsOf"/> (the same person on another device), since the page opens only its own chats.
+    /// </summary>
+    public async Task<ChatPage> OpenAsync(bool phone = false, string path = "/", ChatPage? savedChatsOf = null)
     {
         var context = await Browser.NewContextAsync(phone
             ? new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true, DeviceScaleFactor = 3, Locale = "ja-JP" }
             : new() { ViewportSize = new() { Width = 1280, Height = 800 }, Locale = "ja-JP" });
         var page = await context.NewPageAsync();
         var chat = new ChatPage(context, page);
+        if (savedChatsOf is not null)
+        {
+            var saved = await savedChatsOf.Page.EvaluateAsync<string>($"() => localStorage.getItem('{ChatPage.SavedChatsKey}')");
+            await page.GotoAsync(new Uri(Address, "/").ToString());
+            await page.EvaluateAsync($"saved => localStorage.setItem('{ChatPage.SavedChatsKey}', saved)", saved);
+        }
+
         await page.GotoAsync(new Uri(Address, path).ToString());
         return chat;
     }

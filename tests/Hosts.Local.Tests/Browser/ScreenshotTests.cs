@@ -46,7 +46,7 @@ public sealed class ScreenshotTests(ChatPageFixture fixture)
         Directory.CreateDirectory(Folder);
         await desktop.Page.ScreenshotAsync(new() { Path = Path.Combine(Folder, "chat-desktop.png") });
 
-        await using var phone = await fixture.OpenAsync(phone: true, path: $"/?session={Uri.EscapeDataString(desktop.SessionId!)}");
+        await using var phone = await fixture.OpenAsync(phone: true, path: $"/?session={Uri.EscapeDataString(desktop.SessionId!)}", savedChatsOf: desktop);
         await Expect(phone.Answers).ToHaveCountAsync(2);
         await Expect(phone.Page.Locator("#status")).ToBeVisibleAsync();
         await phone.Page.Locator("#messages").EvaluateAsync("box => box.scrollTop = box.scrollHeight");
