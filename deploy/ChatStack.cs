@@ -83,6 +83,8 @@ internal sealed class ChatStack : Stack
         {
             AuthType = settings.AuthType,
             InvokeMode = InvokeMode.RESPONSE_STREAM,
+            // CORS is the URL's alone: the function gets no CHAT_CORS_ALLOWED_ORIGINS, so no response carries
+            // a second set of CORS headers (ADR 0054).
             Cors = settings.AllowedOrigins.Count == 0 ? null : new FunctionUrlCorsOptions
             {
                 AllowedOrigins = [.. settings.AllowedOrigins],
@@ -127,11 +129,6 @@ internal sealed class ChatStack : Stack
         if (settings.ModelRegion is { } modelRegion)
         {
             environment["CHAT_MODEL_REGION"] = modelRegion;
-        }
-
-        if (settings.AllowedOrigins.Count > 0)
-        {
-            environment["CHAT_CORS_ALLOWED_ORIGINS"] = string.Join(',', settings.AllowedOrigins);
         }
 
         return environment;

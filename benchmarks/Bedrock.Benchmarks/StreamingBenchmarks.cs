@@ -70,7 +70,7 @@ public class StreamingBenchmarks
     [Benchmark(OperationsPerInvoke = ManyDeltas)]
     public async Task<int> DecodePerDelta()
     {
-        var session = new ConverseStreamSession(new HttpResponseMessage(), new MemoryStream(_manyDeltasBody, writable: false), "model", "us-east-1");
+        var session = new ConverseStreamSession(new HttpResponseMessage(), new MemoryStream(_manyDeltasBody, writable: false), "model", "us-east-1", NullLogger.Instance);
         await using (session)
         {
             var count = 0;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Amazon.Runtime;
 using ChatBedrock.Adapters.Bedrock.Wire;
 using ChatBedrock.Domain;
+using Microsoft.Extensions.Logging;
 
 namespace ChatBedrock.Adapters.Bedrock;
 
@@ -20,11 +21,13 @@ internal sealed class BedrockRuntimeClient
 
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly BedrockConnectionResolver _connections;
+    private readonly ILogger<BedrockRuntimeClient> _logger;
 
-    public BedrockRuntimeClient(IHttpClientFactory httpClientFactory, BedrockConnectionResolver connections)
+    public BedrockRuntimeClient(IHttpClientFactory httpClientFactory, BedrockConnectionResolver connections, ILogger<BedrockRuntimeClient> logger)
     {
         _httpClientFactory = httpClientFactory;
         _connections = connections;
+        _logger = logger;
     }
 
     public async Task<ConverseResponse> ConverseAsync(string modelId, ConverseRequest request, CancellationToken cancellationToken)
@@ -55,7 +58,7 @@ internal sealed class BedrockRuntimeClient
         try
         {
             var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            return new ConverseStreamSession(response, body, modelId, connection.Region);
+            return new ConverseStreamSession(response, body, modelId, connection.Region, _logger);
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
@@ -107,7 +110,7 @@ internal sealed class BedrockRuntimeClient
         }
     }
 
-    private static async Task<ChatException> ReadErrorAsync(HttpResponseMessage response, string modelId, string? region, CancellationToken cancellationToken)
+    private async Task<ChatException> ReadErrorAsync(HttpResponseMessage response, string modelId, string? region, CancellationToken cancellationToken)
     {
         ErrorBody? body = null;
         try
@@ -122,7 +125,7 @@ internal sealed class BedrockRuntimeClient
 
         var headerType = response.Headers.TryGetValues("x-amzn-ErrorType", out var values) ? values.FirstOrDefault() : null;
         var type = BedrockErrors.ParseType(headerType) ?? BedrockErrors.ParseType(body?.Type);
-        return BedrockErrors.Map(type, (int)response.StatusCode, body?.Message, modelId, region, response.Headers.RetryAfter?.Delta);
+        return BedrockErrors.Map(_logger, type, (int)response.StatusCode, body?.Message, modelId, region, response.Headers.RetryAfter?.Delta);
     }
 
     private static async Task<byte[]> ReadLimitedAsync(HttpContent content, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using ChatBedrock.Adapters.Bedrock.EventStream;
 using ChatBedrock.Adapters.Bedrock.Wire;
 using ChatBedrock.Application;
 using ChatBedrock.Domain;
+using Microsoft.Extensions.Logging;
 
 namespace ChatBedrock.Adapters.Bedrock;
 
@@ -17,16 +18,18 @@ internal sealed class ConverseStreamSession : IAsyncDisposable
     private readonly EventStreamReader _reader;
     private readonly string _modelId;
     private readonly string? _region;
+    private readonly ILogger _logger;
     private string? _stopReason;
     private bool _ended;
 
-    public ConverseStreamSession(HttpResponseMessage response, Stream body, string modelId, string? region)
+    public ConverseStreamSession(HttpResponseMessage response, Stream body, string modelId, string? region, ILogger logger)
     {
         _response = response;
         _body = body;
         _reader = new EventStreamReader(body);
         _modelId = modelId;
         _region = region;
+        _logger = logger;
     }
 
     /// <summary>The model's latency reported in the final metadata event, when known.</summary>
@@ -95,9 +98,9 @@ internal sealed class ConverseStreamSession : IAsyncDisposable
                 }
 
             case "exception":
-                throw BedrockErrors.Map(headers.ExceptionType, null, ErrorMessage(payload), _modelId, _region);
+                throw BedrockErrors.Map(_logger, headers.ExceptionType, null, ErrorMessage(payload), _modelId, _region);
             case "error":
-                throw BedrockErrors.Map(headers.ErrorCode, null, headers.ErrorMessage, _modelId, _region);
+                throw BedrockErrors.Map(_logger, headers.ErrorCode, null, headers.ErrorMessage, _modelId, _region);
             default:
                 return null;
         }

@@ -86,8 +86,10 @@ internal sealed partial class HistoryTable(IAmazonDynamoDB client, DynamoDbHisto
     /// <summary>The typed error for a store failure; logs its cause.</summary>
     public ChatException Translate(Exception error, string operation)
     {
+        // Messages reach anonymous clients: AWS's own words (they can name the account and the role) and
+        // the network's go to the log only.
         var code = (error as AmazonServiceException)?.ErrorCode ?? error.GetType().Name;
-        LogStoreFailed(Logger, operation, Name, code);
+        LogStoreFailed(Logger, operation, Name, code, Innermost(error).Message);
         var message = error switch
         {
             ResourceNotFoundException =>
@@ -101,13 +103,13 @@ internal sealed partial class HistoryTable(IAmazonDynamoDB client, DynamoDbHisto
             AmazonServiceException { ErrorCode: "ValidationException" } when error.Message.Contains("key", StringComparison.OrdinalIgnoreCase) =>
                 $"DynamoDB table {Name} {Location} does not have the key schema of the {Options.Layout} layout ({KeySchema()}). Check {Setting(nameof(Options.Layout))} and the key name settings.",
             AmazonServiceException service =>
-                $"DynamoDB {operation} on table {Name} {Location} failed: {service.ErrorCode} ({(int)service.StatusCode}) {service.Message}",
+                $"DynamoDB {operation} on table {Name} {Location} failed: {service.ErrorCode} ({(int)service.StatusCode}). Try again shortly; the service log has AWS's message.",
             AmazonClientException when error.Message.Contains("credentials", StringComparison.OrdinalIgnoreCase) =>
                 $"No AWS credentials were found for DynamoDB {Location}. Configure credentials (environment, profile or role).",
             OperationCanceledException =>
                 $"DynamoDB {Location} did not answer in time.",
             _ =>
-                $"DynamoDB {Location} could not be reached: {Innermost(error).Message}",
+                $"DynamoDB {Location} could not be reached ({Reason(error)}). Check the network, and {Setting(nameof(Options.ServiceUrl))} or {Setting(nameof(Options.Region))}.",
         };
         return new ChatException(ChatErrorCode.StoreUnavailable, message, error);
     }
@@ -133,6 +135,13 @@ internal sealed partial class HistoryTable(IAmazonDynamoDB client, DynamoDbHisto
         ? $"partition key {Options.PartitionKeyName} of type S, no sort key"
         : $"partition key {Options.PartitionKeyName} of type S, sort key {Options.SortKeyName} of type N";
 
+    /// <summary>What failed, without the exception's own text: a socket's error code, else the exception's type.</summary>
+    private static string Reason(Exception error) => Innermost(error) switch
+    {
+        SocketException socket => socket.SocketErrorCode.ToString(),
+        var innermost => innermost.GetType().Name,
+    };
+
     private static Exception Innermost(Exception error)
     {
         while (error.InnerException is { } inner && error is not SocketException)
@@ -146,6 +155,6 @@ internal sealed partial class HistoryTable(IAmazonDynamoDB client, DynamoDbHisto
     [LoggerMessage(5, LogLevel.Debug, "DynamoDB {Operation} on table {Table} consumed {CapacityUnits} capacity units")]
     private static partial void LogConsumed(ILogger logger, string operation, string table, double capacityUnits);
 
-    [LoggerMessage(4, LogLevel.Warning, "DynamoDB {Operation} on table {Table} failed: {ErrorCode}")]
-    private static partial void LogStoreFailed(ILogger logger, string operation, string table, string errorCode);
+    [LoggerMessage(4, LogLevel.Warning, "DynamoDB {Operation} on table {Table} failed: {ErrorCode}: {Reason}")]
+    private static partial void LogStoreFailed(ILogger logger, string operation, string table, string errorCode, string reason);
 }

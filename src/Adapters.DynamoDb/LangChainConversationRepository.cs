@@ -166,11 +166,14 @@ internal sealed partial class LangChainConversationRepository(HistoryTable table
             throw table.TurnTooLarge(); // The system messages and this turn alone are too large.
         }
 
-        // Remove from the back so the indexes of the chunks still to go stay valid.
+        // Oldest chunk first, so a trim cut short (a concurrent append, a crash) has only removed a prefix of
+        // the history, never a run from its middle. Every later doomed index is above every removed one, so
+        // each shifts down by the number removed so far.
         var count = history.Count;
-        for (var end = doomed.Count; end > 0; end -= MaxRemovalsPerRequest)
+        for (var start = 0; start < doomed.Count; start += MaxRemovalsPerRequest)
         {
-            var chunk = doomed.GetRange(Math.Max(0, end - MaxRemovalsPerRequest), Math.Min(MaxRemovalsPerRequest, end));
+            var removedSoFar = start;
+            var chunk = doomed.GetRange(start, Math.Min(MaxRemovalsPerRequest, doomed.Count - start)).ConvertAll(i => i - removedSoFar);
             try
             {
                 var removed = await table.Client.UpdateItemAsync(RemoveRequest(sessionId, chunk, count), cancellationToken).ConfigureAwait(false);

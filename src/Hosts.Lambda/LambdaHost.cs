@@ -200,7 +200,8 @@ internal sealed partial class LambdaHost : IAsyncDisposable
             LogInvocationFailed(problem);
             if (!answered)
             {
-                await ReportAsync(invocation.RequestId, ChatHttpError.From(problem, CancellationToken.None)).ConfigureAwait(false);
+                // A cancellation the deadline caused is a timeout, not an internal error.
+                await ReportAsync(invocation.RequestId, ChatHttpError.From(problem, deadline.Token)).ConfigureAwait(false);
             }
         }
         finally
@@ -244,7 +245,7 @@ internal sealed partial class LambdaHost : IAsyncDisposable
             {
                 // The status is gone already: the failure can only travel in the trailers.
                 LogInvocationFailed(problem);
-                await stream.CompleteAsync(Trailer(ChatHttpError.From(problem, CancellationToken.None)), CancellationToken.None).ConfigureAwait(false);
+                await stream.CompleteAsync(Trailer(ChatHttpError.From(problem, cancellationToken)), CancellationToken.None).ConfigureAwait(false);
                 return true;
             }
 

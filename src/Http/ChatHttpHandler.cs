@@ -198,28 +198,35 @@ public sealed partial class ChatHttpHandler
             };
             _cors.AddHeaders(request, headers);
             await response.StartAsync(200, headers, cancellationToken).ConfigureAwait(false);
-            await response.WriteAsync(ServerSentEvents.Event("start", ChatJsonContext.Serialize(new StartEventBody(sessionId!), c => c.StartEventBody)), cancellationToken).ConfigureAwait(false);
-            while (true)
+            try
             {
-                switch (updates.Current)
+                await response.WriteAsync(ServerSentEvents.Event("start", ChatJsonContext.Serialize(new StartEventBody(sessionId!), c => c.StartEventBody)), cancellationToken).ConfigureAwait(false);
+                while (error is null)
                 {
-                    case ConversationDelta delta:
-                        await response.WriteAsync(ServerSentEvents.Event("delta", ChatJsonContext.Serialize(new DeltaEventBody(delta.Text), c => c.DeltaEventBody)), cancellationToken).ConfigureAwait(false);
-                        break;
-                    case ConversationCompleted completed:
-                        await response.WriteAsync(ServerSentEvents.Event("done", ChatJsonContext.Serialize(ChatResponseBody.From(completed.Reply), c => c.ChatResponseBody)), cancellationToken).ConfigureAwait(false);
-                        LogResponded(request.Method, "/", 200);
-                        return null;
-                }
+                    switch (updates.Current)
+                    {
+                        case ConversationDelta delta:
+                            await response.WriteAsync(ServerSentEvents.Event("delta", ChatJsonContext.Serialize(new DeltaEventBody(delta.Text), c => c.DeltaEventBody)), cancellationToken).ConfigureAwait(false);
+                            break;
+                        case ConversationCompleted completed:
+                            await response.WriteAsync(ServerSentEvents.Event("done", ChatJsonContext.Serialize(ChatResponseBody.From(completed.Reply), c => c.ChatResponseBody)), cancellationToken).ConfigureAwait(false);
+                            LogResponded(request.Method, "/", 200);
+                            return null;
+                    }
 
-                error = await NextAsync(updates, cancellationToken).ConfigureAwait(false);
-                if (error is not null)
-                {
-                    await response.WriteAsync(ServerSentEvents.Event("error", ErrorJson(error)), CancellationToken.None).ConfigureAwait(false);
-                    LogStreamFailed(error.Type);
-                    return error;
+                    error = await NextAsync(updates, cancellationToken).ConfigureAwait(false);
                 }
             }
+            catch (OperationCanceledException exception) when (cancellationToken.IsCancellationRequested)
+            {
+                // The deadline (Lambda's token) passed between an update and its write: still a timeout the
+                // client learns about, not an exception escaping a committed 200.
+                error = Map(exception, cancellationToken);
+            }
+
+            await response.WriteAsync(ServerSentEvents.Event("error", ErrorJson(error)), CancellationToken.None).ConfigureAwait(false);
+            LogStreamFailed(error.Type);
+            return error;
         }
     }
 

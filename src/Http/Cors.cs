@@ -6,7 +6,7 @@ internal sealed class Cors(ChatHttpOptions options)
     public const string AllowedMethods = "GET, POST, DELETE, OPTIONS";
 
     private readonly bool _anyOrigin = options.AllowedOrigins.Contains("*");
-    private readonly HashSet<string> _origins = new(options.AllowedOrigins.Select(o => o.TrimEnd('/')), StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _origins = new(options.AllowedOrigins.Select(Normalize), StringComparer.OrdinalIgnoreCase);
 
     public static bool IsValidOrigin(string origin) =>
         origin == "*"
@@ -15,9 +15,25 @@ internal sealed class Cors(ChatHttpOptions options)
             && uri.PathAndQuery == "/" && string.IsNullOrEmpty(uri.Fragment) && string.IsNullOrEmpty(uri.UserInfo)
             && !origin.TrimEnd('/').EndsWith('?'));
 
+    /// <summary>
+    /// The form a browser sends in <c>Origin</c>: scheme and host, the port only when not the default, so
+    /// "https://a.com:443/" matches "https://a.com".
+    /// </summary>
+    private static string Normalize(string origin) =>
+        origin != "*" && Uri.TryCreate(origin, UriKind.Absolute, out var uri)
+            ? uri.GetLeftPart(UriPartial.Authority)
+            : origin.TrimEnd('/');
+
     /// <summary>Adds the headers of a simple or actual request.</summary>
     public void AddHeaders(ChatHttpRequest request, List<KeyValuePair<string, string>> headers)
     {
+        // With a list of origins every answer depends on Origin, also one without CORS headers (e.g. to a
+        // request without Origin): a shared cache must not hand it to an allowed origin.
+        if (!_anyOrigin && _origins.Count > 0)
+        {
+            headers.Add(new("vary", "origin"));
+        }
+
         if (request.Header("origin") is not { Length: > 0 } origin)
         {
             return;
@@ -30,7 +46,6 @@ internal sealed class Cors(ChatHttpOptions options)
         else if (_origins.Contains(origin))
         {
             headers.Add(new("access-control-allow-origin", origin));
-            headers.Add(new("vary", "origin"));
         }
         else
         {

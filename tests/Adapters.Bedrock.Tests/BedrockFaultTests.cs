@@ -1,6 +1,7 @@
 using ChatBedrock.Application;
 using ChatBedrock.Domain;
 using ChatBedrock.Testing.Bedrock;
+using Microsoft.Extensions.Logging;
 using static ChatBedrock.Adapters.Bedrock.Tests.Streams;
 
 namespace ChatBedrock.Adapters.Bedrock.Tests;
@@ -36,7 +37,7 @@ public sealed class BedrockFaultTests : IAsyncDisposable
         var error = await CatchAsync(() => bed.Model.CompleteAsync(Question, Ct));
 
         error.Code.Should().Be(ChatErrorCode.ModelThrottled);
-        error.Message.Should().Contain("Too many requests");
+        error.Message.Should().Contain("retry later");
         bed.Emulator.Requests.Should().HaveCount(3);
     }
 
@@ -90,7 +91,7 @@ public sealed class BedrockFaultTests : IAsyncDisposable
         var buffered = await CatchAsync(() => bed.Model.CompleteAsync(Question, Ct));
 
         buffered.Code.Should().Be(code);
-        buffered.Message.Should().Contain("AWS detail.");
+        bed.Logs.GetSnapshot().Should().Contain(r => r.Level == LogLevel.Warning && r.Message.Contains("AWS detail.", StringComparison.Ordinal));
         bed.Emulator.Requests.Should().HaveCount(retried ? 2 : 1);
     }
 
@@ -123,15 +124,18 @@ public sealed class BedrockFaultTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task AccessDenied_NamesModelAccessAndIam()
+    public async Task AccessDenied_NamesModelAccessAndIam_AndLogsButHidesAwsMessage()
     {
+        const string aws = "User: arn:aws:sts::123456789012:assumed-role/chat-role/chat-fn is not authorized to perform: bedrock:InvokeModel";
         var bed = await _beds.StartAsync();
-        bed.Emulator.Enqueue(BedrockReply.Error(403, "AccessDeniedException", "You don't have access to the model with the specified model ID."));
+        bed.Emulator.Enqueue(BedrockReply.Error(403, "AccessDeniedException", aws));
 
         var error = await CatchAsync(() => bed.Model.CompleteAsync(Question, Ct));
 
         error.Code.Should().Be(ChatErrorCode.ModelAccessDenied);
-        error.Message.Should().ContainAll("Model access", "bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream", "You don't have access");
+        error.Message.Should().ContainAll("Model access", "bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream");
+        error.Message.Should().NotContainAny("123456789012", "arn:aws", "chat-role");
+        bed.Logs.GetSnapshot().Should().Contain(r => r.Level == LogLevel.Warning && r.Message.Contains(aws, StringComparison.Ordinal));
     }
 
     [Fact]

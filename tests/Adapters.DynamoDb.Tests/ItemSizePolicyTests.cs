@@ -1,5 +1,9 @@
+using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Amazon.Runtime;
+using ChatBedrock.Application;
 using ChatBedrock.Domain;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Testing;
 
 namespace ChatBedrock.Adapters.DynamoDb.Tests;
@@ -36,6 +40,31 @@ public sealed class ItemSizePolicyTests(DynamoDbFixture dynamo)
         kept.Should().HaveCountGreaterThan(5);
         ItemSize.Of(await dynamo.GetLangChainItemAsync(id)).Should().BeLessThan(ItemSize.Limit);
         logs.Collector.GetSnapshot().Should().Contain(r => r.Message.Contains("dropped its", StringComparison.Ordinal) && r.Message.Contains(id.Value, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AppendTurn_WhenATrimOfSeveralRequestsIsCutShort_HasRemovedOnlyTheOldestMessages()
+    {
+        // About 800 small messages near the limit: the trim drops more than one REMOVE request holds.
+        var id = SessionId.New();
+        var history = new List<AttributeValue>();
+        var item = new Dictionary<string, AttributeValue> { ["SessionId"] = new AttributeValue { S = id.Value }, ["History"] = new AttributeValue { L = history } };
+        for (var i = 0; ItemSize.Of(item) < ItemSize.Limit - 5_000; i++)
+        {
+            history.Add(i % 2 == 0 ? LangChainMessages.Human($"q{i}:" + new string('q', 450)) : LangChainMessages.Ai($"a{i}:" + new string('a', 450)));
+        }
+
+        await dynamo.PutLangChainItemAsync(item);
+        using var client = new CrashingClient(dynamo.Endpoint, crashOnRemoval: 2);
+        await using var provider = new ServiceCollection().AddSingleton<IAmazonDynamoDB>(client).AddDynamoDbConversationRepository().BuildServiceProvider();
+        var repository = provider.GetRequiredService<IConversationRepository>();
+
+        await Assert.ThrowsAsync<ChatException>(() => repository.AppendTurnAsync(id, new(ChatMessage.User(new string('x', 5_000)), ChatMessage.Assistant("y")), Ct));
+
+        static string Label(AttributeValue entry) => entry.M["data"].M["content"].S.Split(':')[0];
+        var left = (await dynamo.GetLangChainItemAsync(id))["History"].L.Select(Label).ToList();
+        left.Should().HaveCountLessThan(history.Count, "the first REMOVE went through");
+        left.Should().Equal(history.Skip(history.Count - left.Count).Select(Label), "what is left is the newest part, without a hole");
     }
 
     [Fact]
@@ -84,4 +113,16 @@ public sealed class ItemSizePolicyTests(DynamoDbFixture dynamo)
             ["data"] = new AttributeValue { M = new() { ["content"] = new AttributeValue { S = content }, ["type"] = new AttributeValue { S = "system" } } },
         },
     };
+
+    /// <summary>A client that fails like a crash on its n-th REMOVE request.</summary>
+    private sealed class CrashingClient(Uri endpoint, int crashOnRemoval)
+        : AmazonDynamoDBClient(new BasicAWSCredentials("test", "test"), new AmazonDynamoDBConfig { ServiceURL = endpoint.ToString(), AuthenticationRegion = DynamoDbFixture.Region, MaxErrorRetry = 0 })
+    {
+        private int _removals;
+
+        public override Task<UpdateItemResponse> UpdateItemAsync(UpdateItemRequest request, CancellationToken cancellationToken = default) =>
+            request.UpdateExpression.StartsWith("REMOVE", StringComparison.Ordinal) && Interlocked.Increment(ref _removals) == crashOnRemoval
+                ? throw new AmazonDynamoDBException("The process died.") { ErrorCode = "InternalServerError", StatusCode = System.Net.HttpStatusCode.InternalServerError }
+                : base.UpdateItemAsync(request, cancellationToken);
+    }
 }

@@ -7,7 +7,9 @@ using Amazon.Runtime;
 using ChatBedrock.Application;
 using ChatBedrock.Domain;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace ChatBedrock.Adapters.DynamoDb.Tests;
 
@@ -61,7 +63,7 @@ public sealed class StoreErrorTests(DynamoDbFixture dynamo)
 
         error.Code.Should().Be(ChatErrorCode.StoreUnavailable);
         error.IsTransient.Should().BeTrue();
-        error.Message.Should().StartWith($"DynamoDB at {closed} could not be reached: ");
+        error.Message.Should().Be($"DynamoDB at {closed} could not be reached (ConnectionRefused). Check the network, and DynamoDb:ServiceUrl or DynamoDb:Region.");
     }
 
     [Fact]
@@ -90,7 +92,7 @@ public sealed class StoreErrorTests(DynamoDbFixture dynamo)
         { "AccessDeniedException", "Access to DynamoDB table ChatMessageHistory in ap-northeast-1 was denied. Allow this role dynamodb:GetItem, dynamodb:UpdateItem and dynamodb:DeleteItem on the table." },
         { "ThrottlingException", "DynamoDB throttled table ChatMessageHistory in ap-northeast-1 after retries. Try again shortly, or raise the table's capacity." },
         { "UnrecognizedClientException", "DynamoDB in ap-northeast-1 rejected the AWS credentials (UnrecognizedClientException). Check the credentials and the region." },
-        { "InternalServerError", "DynamoDB GetItem on table ChatMessageHistory in ap-northeast-1 failed: InternalServerError (500) boom" },
+        { "InternalServerError", "DynamoDB GetItem on table ChatMessageHistory in ap-northeast-1 failed: InternalServerError (500). Try again shortly; the service log has AWS's message." },
     };
 
     [Theory]
@@ -101,6 +103,23 @@ public sealed class StoreErrorTests(DynamoDbFixture dynamo)
 
         error.Code.Should().Be(ChatErrorCode.StoreUnavailable);
         error.Message.Should().Be(expected);
+    }
+
+    [Fact]
+    public void Translate_ServiceError_LogsAwsMessageButKeepsItOutOfTheClientMessage()
+    {
+        const string aws = "User: arn:aws:sts::123456789012:assumed-role/chat-role/chat-fn is not authorized to perform: dynamodb:GetItem";
+        var logger = new FakeLogger();
+        var table = new HistoryTable(
+            new AmazonDynamoDBClient(new BasicAWSCredentials("test", "test"), RegionEndpoint.APNortheast1),
+            new DynamoDbHistoryOptions(), TimeProvider.System, logger);
+
+        var messages = new[] { "AccessDeniedException", "ValidationException", "SomethingNewException" }
+            .Select(code => table.Translate(new AmazonDynamoDBException(aws) { ErrorCode = code, StatusCode = HttpStatusCode.BadRequest }, "GetItem").Message)
+            .ToList();
+
+        messages.Should().AllSatisfy(m => m.Should().NotContainAny("123456789012", "arn:aws", "chat-role"));
+        logger.Collector.GetSnapshot().Should().HaveCount(3).And.OnlyContain(r => r.Level == LogLevel.Warning && r.Message.Contains(aws, StringComparison.Ordinal));
     }
 
     [Fact]

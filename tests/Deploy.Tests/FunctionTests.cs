@@ -77,8 +77,7 @@ public sealed class FunctionTests(CdkFixture cdk)
             ("temperature", "0.2"),
             ("systemPrompt", "あなたは親切なアシスタントです。"),
             ("historyTtlSeconds", "86400"),
-            ("maxInputChars", "4000"),
-            ("allowedOrigins", "https://chat.example.com,http://localhost:5173")).FunctionEnvironment();
+            ("maxInputChars", "4000")).FunctionEnvironment();
 
         environment.Should().Contain(new Dictionary<string, string>
         {
@@ -89,7 +88,6 @@ public sealed class FunctionTests(CdkFixture cdk)
             ["CHAT_SYSTEM_PROMPT"] = "あなたは親切なアシスタントです。",
             ["CHAT_HISTORY_TTL_SECONDS"] = "86400",
             ["CHAT_MAX_INPUT_CHARS"] = "4000",
-            ["CHAT_CORS_ALLOWED_ORIGINS"] = "https://chat.example.com,http://localhost:5173",
             ["CHAT_STREAMING"] = "true",
         });
     }

@@ -37,6 +37,15 @@ public sealed class FunctionUrlTests(CdkFixture cdk)
     }
 
     [Fact]
+    public void Cors_IsTheUrlsAlone_TheFunctionAddsNoSecondSetOfHeaders()
+    {
+        var stack = cdk.Synthesize(("allowedOrigins", "https://chat.example.com"));
+
+        stack.Resource("AWS::Lambda::Url").Properties.Should().ContainKey("Cors");
+        stack.FunctionEnvironment().Should().NotContainKey("CHAT_CORS_ALLOWED_ORIGINS");
+    }
+
+    [Fact]
     public void Url_CorsWithAwsIam_AllowsTheSigV4Headers()
     {
         var cors = cdk.Synthesize(("authType", "AWS_IAM"), ("allowedOrigins", "https://chat.example.com"))

@@ -36,10 +36,11 @@ internal sealed class HttpFixture : IDisposable
     public IConversationRepository Repository { get; }
 
     public async Task<(RecordingResponse Response, ChatHttpError? Error)> SendAsync(
-        string method, string path, string? query = null, string? body = null, Dictionary<string, string>? headers = null, CancellationToken? cancellationToken = null)
+        string method, string path, string? query = null, string? body = null, Dictionary<string, string>? headers = null,
+        CancellationToken? cancellationToken = null, RecordingResponse? response = null)
     {
         var request = new ChatHttpRequest(method, path, query, headers, body is null ? default : Encoding.UTF8.GetBytes(body));
-        var response = new RecordingResponse();
+        response ??= new RecordingResponse();
         var error = await Handler.HandleAsync(request, response, cancellationToken ?? TestContext.Current.CancellationToken);
         response.StatusCode.Should().NotBeNull("every request gets an answer");
         return (response, error);

@@ -30,9 +30,14 @@ internal sealed class RecordingResponse : IChatHttpResponse
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Runs before each write, e.g. to let a deadline pass just then.</summary>
+    public Action<string>? BeforeWrite { get; init; }
+
     public ValueTask WriteAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)
     {
         StatusCode.Should().NotBeNull("the body follows the status");
+        BeforeWrite?.Invoke(Encoding.UTF8.GetString(chunk.Span));
+        cancellationToken.ThrowIfCancellationRequested(); // as a real stream does
         _chunks.Add(chunk.ToArray());
         return ValueTask.CompletedTask;
     }

@@ -109,6 +109,44 @@ public sealed class RoutingTests : IDisposable
         failed.Header("access-control-allow-origin").Should().Be("https://chat.example.com");
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("https://evil.example")]
+    [InlineData("https://chat.example.com")]
+    public async Task CacheableAsset_VariesByOrigin_WhateverTheOrigin(string? origin)
+    {
+        var (response, _) = await _http.SendAsync("GET", "/assets/app.css", headers: origin is null ? null : new() { ["origin"] = origin });
+
+        response.StatusCode.Should().Be(200);
+        response.Header("cache-control").Should().StartWith("public");
+        response.Header("vary").Should().Be("origin", "a shared cache must not serve one origin's answer to another");
+    }
+
+    [Fact]
+    public async Task AnyOrigin_NeedsNoVary()
+    {
+        using var http = new HttpFixture(o => o.AllowedOrigins.Add("*"));
+
+        var (response, _) = await http.SendAsync("GET", "/assets/app.css", headers: new() { ["origin"] = "https://a.example" });
+
+        response.Header("access-control-allow-origin").Should().Be("*");
+        response.Header("vary").Should().BeNull();
+    }
+
+    [Theory]
+    [InlineData("https://chat.example.com:443", "https://chat.example.com")]
+    [InlineData("http://chat.example.com:80/", "http://chat.example.com")]
+    [InlineData("HTTPS://Chat.Example.COM", "https://chat.example.com")]
+    [InlineData("https://chat.example.com:8443", "https://chat.example.com:8443")]
+    public async Task ConfiguredOrigin_WithADefaultPortOrCapitals_MatchesWhatTheBrowserSends(string configured, string browserSends)
+    {
+        using var http = new HttpFixture(o => o.AllowedOrigins.Add(configured));
+
+        var (response, _) = await http.SendAsync("OPTIONS", "/", headers: new() { ["origin"] = browserSends, ["access-control-request-method"] = "POST" });
+
+        response.Header("access-control-allow-origin").Should().Be(browserSends);
+    }
+
     [Fact]
     public void Options_WithAnInvalidOrigin_FailAtStartNamingTheSetting()
     {

@@ -90,5 +90,31 @@ public sealed class StreamingTests : IDisposable
         error.StatusCode.Should().Be(504);
     }
 
+    [Theory]
+    [InlineData("event: delta")]
+    [InlineData("event: done")]
+    public async Task Deadline_JustBeforeAnEventIsWritten_EndsWithAModelTimeoutErrorEvent(string passesBefore)
+    {
+        _http.Model.Answer("Hel", "lo");
+        using var deadline = new CancellationTokenSource();
+        var recording = new RecordingResponse
+        {
+            BeforeWrite = chunk =>
+            {
+                if (chunk.StartsWith(passesBefore, StringComparison.Ordinal))
+                {
+                    deadline.Cancel();
+                }
+            },
+        };
+
+        var (response, error) = await _http.SendAsync(
+            "POST", "/", body: """{"input_text": "Hi"}""", headers: new() { ["accept"] = "text/event-stream" }, cancellationToken: deadline.Token, response: recording);
+
+        response.Events()[^1].Event.Should().Be("error");
+        response.Events()[^1].Data.GetProperty("error").GetProperty("type").GetString().Should().Be("ModelTimeout");
+        error!.Type.Should().Be("ModelTimeout");
+    }
+
     public void Dispose() => _http.Dispose();
 }
