@@ -60,6 +60,7 @@ public sealed partial class PublishedBootstrapTests(AwsBackends aws)
         await using var bedrock = await aws.TestBed.StartBedrockAsync(TestContext.Current.CancellationToken);
         await using var runtime = new FakeRuntimeApi();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        await PublishedBootstrap.PathAsync(); // publishing (once, ~1 min) must not count against the answer timeout
         var run = PublishedBootstrap.RunAsync(Environment(runtime, bedrock, streaming: false), stop.Token);
         var session = RealAdapterHost.NewSessionId();
 
@@ -90,6 +91,7 @@ public sealed partial class PublishedBootstrapTests(AwsBackends aws)
         bedrock.Enqueue(BedrockReply.Text("partial") with { StreamExceptionType = "throttlingException" });
         await using var runtime = new FakeRuntimeApi();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        await PublishedBootstrap.PathAsync(); // publishing (once, ~1 min) must not count against the answer timeout
         var run = PublishedBootstrap.RunAsync(Environment(runtime, bedrock, streaming: true), stop.Token);
         var session = RealAdapterHost.NewSessionId();
         var eventStream = new Dictionary<string, string> { ["accept"] = "text/event-stream" };
