@@ -34,6 +34,9 @@ fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e
+# Every src library must pack (issue 2): a package that cannot be built counts as a failed check.
+pack_failed=0
+dotnet pack ChatBedrock.sln -c Release --nologo -v quiet -o artifacts/packages || pack_failed=1
 dotnet test ChatBedrock.sln --nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
@@ -50,5 +53,6 @@ read -r passed failed skipped < <(awk '
   }
   END { printf "%d %d %d\n", p, f, s }' "$log")
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+if [ "$pack_failed" -ne 0 ]; then echo "test.sh: dotnet pack failed (see above)"; failed=$((failed + 1)); status=1; fi
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit "$status"
