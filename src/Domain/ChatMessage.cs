@@ -8,6 +8,33 @@ public enum ChatRole
     System,
 }
 
+/// <summary>
+/// The one mapping between <see cref="ChatRole"/> and its lower-case name ("user", "assistant", "system"), the
+/// name every wire format, store and template ChatBedrock speaks uses.
+/// </summary>
+public static class ChatRoles
+{
+    public static string Name(ChatRole role) => role switch
+    {
+        ChatRole.User => "user",
+        ChatRole.Assistant => "assistant",
+        ChatRole.System => "system",
+        _ => throw new ArgumentOutOfRangeException(nameof(role), role, "Unknown role."),
+    };
+
+    /// <summary>Reads a role name; false for anything else (compared exactly: names are lower case).</summary>
+    public static bool TryParse(string? name, out ChatRole role)
+    {
+        switch (name)
+        {
+            case "user": role = ChatRole.User; return true;
+            case "assistant": role = ChatRole.Assistant; return true;
+            case "system": role = ChatRole.System; return true;
+            default: role = default; return false;
+        }
+    }
+}
+
 /// <summary>One message of a conversation.</summary>
 /// <param name="Role">Who wrote it.</param>
 /// <param name="Content">Its text.</param>
