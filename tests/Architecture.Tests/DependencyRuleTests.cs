@@ -5,7 +5,7 @@ namespace ChatBedrock.Architecture.Tests;
 /// <summary>The dependency rule, read from the project files themselves so a new reference cannot slip in unseen.</summary>
 public sealed class DependencyRuleTests
 {
-    private static readonly string Src = Path.Combine(RepositoryRoot(), "src");
+    private static readonly string Src = Path.Combine(Repository.Root, "src");
 
     public static TheoryData<string> Adapters() =>
         [.. Directory.GetDirectories(Src, "Adapters.*").Select(Path.GetFileName).OfType<string>()];
@@ -53,16 +53,5 @@ public sealed class DependencyRuleTests
         return (
             [.. Includes("ProjectReference").Select(p => Path.GetFileNameWithoutExtension(p.Replace('\\', '/')))],
             Includes("PackageReference"));
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ChatBedrock.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("ChatBedrock.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -23,8 +23,6 @@ internal sealed class ModelProviders
     /// <summary>What <c>--model-provider</c> accepts: <c>auto</c>, then every provider's name.</summary>
     public IReadOnlyList<string> Names => [Auto, .. _providers.Select(p => p.Name)];
 
-    public bool Contains(string name) => Names.Contains(name, StringComparer.OrdinalIgnoreCase);
-
     /// <summary>Resolves <paramref name="name"/> (one of <see cref="Names"/>) to a provider, saying why it was chosen.</summary>
     public async Task<ModelChoice> ChooseAsync(string name, ModelProviderContext context, CancellationToken cancellationToken)
     {
