@@ -157,9 +157,9 @@ internal sealed partial class LangChainConversationRepository(HistoryTable table
     /// <summary>
     /// Drops the oldest messages that are not system messages, ending before a human message so only whole
     /// turns go, until the item and the new turn fit in <see cref="TrimTarget"/>. A turn goes with every entry
-    /// in it, shown or not: a tool result kept without the call that asked for it is a history no model accepts. Each REMOVE is conditional on
-    /// the list's length being the one read, so a concurrent append or drop makes it retry instead of
-    /// removing the wrong entries; appends are never overwritten.
+    /// in it, shown or not: a tool result kept without the call that asked for it is a history no model
+    /// accepts. Each REMOVE is conditional on the list's length being the one read, so a concurrent append or
+    /// drop makes it retry instead of removing the wrong entries; appends are never overwritten.
     /// </summary>
     private async Task MakeRoomAsync(SessionId sessionId, int turnSize, CancellationToken cancellationToken)
     {

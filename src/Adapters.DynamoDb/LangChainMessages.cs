@@ -12,7 +12,7 @@ namespace ChatBedrock.Adapters.DynamoDb;
 /// <c>{type, text, additional_kwargs (JSON text), role?}</c> and throws on a map entry without <c>type</c> or
 /// <c>text</c>. So every entry written here is Python's (langchain-core 0.3's field set) plus LangChain.js's
 /// <c>text</c> and <c>additional_kwargs</c>, which Python ignores: both read it. Reading accepts either format
-/// and every field set LangChain versions have written. See ADR 0011.
+/// and every field set LangChain versions have written. See ADRs 0011 and 0013.
 /// </summary>
 internal static class LangChainMessages
 {
