@@ -5,8 +5,9 @@ public enum DynamoDbHistoryLayout
 {
     /// <summary>
     /// LangChain's <c>DynamoDBChatMessageHistory</c> format: one item per session with the whole history in a
-    /// list attribute <c>History</c>. Tables written by the Python hands-on keep working. Bounded by DynamoDB's
-    /// 400 KB item size: the oldest turns are dropped when a write would exceed it.
+    /// list attribute (<see cref="DynamoDbHistoryOptions.HistoryAttributeName"/>). Reads what Python LangChain and
+    /// LangChain.js write, and writes entries both read, so tables of the Python hands-on keep working. Bounded by
+    /// DynamoDB's 400 KB item size: the oldest turns are dropped when a write would exceed it.
     /// </summary>
     LangChain,
 
@@ -29,8 +30,18 @@ public sealed class DynamoDbHistoryOptions
     /// <summary>How conversations are laid out. Default <see cref="DynamoDbHistoryLayout.LangChain"/>.</summary>
     public DynamoDbHistoryLayout Layout { get; set; } = DynamoDbHistoryLayout.LangChain;
 
-    /// <summary>The partition key attribute (type S). Default <c>SessionId</c>, as LangChain.</summary>
+    /// <summary>
+    /// The partition key attribute (type S). Default <c>SessionId</c>, as Python LangChain; LangChain.js's default
+    /// is <c>id</c>.
+    /// </summary>
     public string PartitionKeyName { get; set; } = "SessionId";
+
+    /// <summary>
+    /// The list attribute holding a session's messages in the <see cref="DynamoDbHistoryLayout.LangChain"/> layout.
+    /// Default <c>History</c>, as Python LangChain (<c>history_messages_key</c>); LangChain.js's default is <c>messages</c>
+    /// (<c>messageAttributeName</c>).
+    /// </summary>
+    public string HistoryAttributeName { get; set; } = "History";
 
     /// <summary>The sort key attribute (type N) of the <see cref="DynamoDbHistoryLayout.Turns"/> layout. Default <c>Turn</c>.</summary>
     public string SortKeyName { get; set; } = "Turn";

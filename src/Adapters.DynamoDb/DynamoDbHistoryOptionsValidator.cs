@@ -8,9 +8,9 @@ internal sealed partial class DynamoDbHistoryOptionsValidator : IValidateOptions
 {
     private const int MaxAttributeNameLength = 255;
 
+    // The attributes of a turn in the Turns layout.
     private static readonly string[] ReservedNames =
     [
-        LangChainMessages.HistoryAttribute,
         TurnsConversationRepository.UserAttribute,
         TurnsConversationRepository.AssistantAttribute,
         TurnsConversationRepository.UserAtAttribute,
@@ -32,11 +32,14 @@ internal sealed partial class DynamoDbHistoryOptionsValidator : IValidateOptions
         }
 
         CheckAttributeName(nameof(options.PartitionKeyName), options.PartitionKeyName);
+        CheckAttributeName(nameof(options.HistoryAttributeName), options.HistoryAttributeName, reservable: false);
         CheckAttributeName(nameof(options.SortKeyName), options.SortKeyName);
         CheckAttributeName(nameof(options.TimeToLiveAttributeName), options.TimeToLiveAttributeName);
 
+        // The history attribute comes first, so a clash with it names the other setting, as before it was a setting.
         var taken = new[]
         {
+            (Setting: nameof(options.HistoryAttributeName), Value: options.HistoryAttributeName),
             (Setting: nameof(options.PartitionKeyName), Value: options.PartitionKeyName),
             (Setting: nameof(options.SortKeyName), Value: options.SortKeyName),
             (Setting: nameof(options.TimeToLiveAttributeName), Value: options.TimeToLiveAttributeName),
@@ -76,13 +79,13 @@ internal sealed partial class DynamoDbHistoryOptionsValidator : IValidateOptions
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
 
-        void CheckAttributeName(string setting, string? value)
+        void CheckAttributeName(string setting, string? value, bool reservable = true)
         {
             if (string.IsNullOrEmpty(value) || value.Length > MaxAttributeNameLength)
             {
                 Fail(setting, "must be 1 to 255 characters", value);
             }
-            else if (ReservedNames.Contains(value))
+            else if (reservable && ReservedNames.Contains(value))
             {
                 Fail(setting, $"must not be one of {string.Join(", ", ReservedNames)}, which hold the messages", value);
             }

@@ -101,7 +101,7 @@ internal sealed partial class HistoryTable(IAmazonDynamoDB client, DynamoDbHisto
             ProvisionedThroughputExceededException or RequestLimitExceededException or AmazonServiceException { ErrorCode: "ThrottlingException" } =>
                 Throttled().Message,
             AmazonServiceException { ErrorCode: "ValidationException" } when error.Message.Contains("key", StringComparison.OrdinalIgnoreCase) =>
-                $"DynamoDB table {Name} {Location} does not have the key schema of the {Options.Layout} layout ({KeySchema()}). Check {Setting(nameof(Options.Layout))} and the key name settings.",
+                $"DynamoDB table {Name} {Location} does not have the key schema of the {Options.Layout} layout ({KeySchema()}). Check {Setting(nameof(Options.Layout))} and {KeySettings()}.",
             AmazonServiceException service =>
                 $"DynamoDB {operation} on table {Name} {Location} failed: {service.ErrorCode} ({(int)service.StatusCode}). Try again shortly; the service log has AWS's message.",
             AmazonClientException when error.Message.Contains("credentials", StringComparison.OrdinalIgnoreCase) =>
@@ -130,6 +130,10 @@ internal sealed partial class HistoryTable(IAmazonDynamoDB client, DynamoDbHisto
     private string Permissions() => Options.Layout == DynamoDbHistoryLayout.LangChain
         ? "dynamodb:GetItem, dynamodb:UpdateItem and dynamodb:DeleteItem"
         : "dynamodb:Query, dynamodb:PutItem and dynamodb:DeleteItem";
+
+    private string KeySettings() => Options.Layout == DynamoDbHistoryLayout.LangChain
+        ? Setting(nameof(Options.PartitionKeyName))
+        : $"{Setting(nameof(Options.PartitionKeyName))} and {Setting(nameof(Options.SortKeyName))}";
 
     private string KeySchema() => Options.Layout == DynamoDbHistoryLayout.LangChain
         ? $"partition key {Options.PartitionKeyName} of type S, no sort key"

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using ChatBedrock.Application;
@@ -8,10 +9,12 @@ using Microsoft.Extensions.Logging;
 namespace ChatBedrock.Adapters.DynamoDb;
 
 /// <summary>
-/// LangChain's <c>DynamoDBChatMessageHistory</c> table: one item per session, the messages in the list
-/// attribute <c>History</c>. A read is one strongly consistent GetItem; a turn is one UpdateItem appending
-/// both messages with <c>list_append</c>, so concurrent turns lose nothing. When an append would pass the
-/// 400 KB item limit, the oldest whole turns are dropped first (never system messages); see ADR 0011.
+/// LangChain's <c>DynamoDBChatMessageHistory</c> table: one item per session, the messages in one list
+/// attribute. A read is one strongly consistent GetItem; a turn is one UpdateItem appending both messages
+/// with <c>list_append</c>, so concurrent turns lose nothing and entries written by others are never
+/// rewritten. When an append would pass the 400 KB item limit, the oldest whole turns are dropped first
+/// (never system messages); see ADR 0011. Whatever is dropped or deleted that ChatBedrock could not show is
+/// counted in a warning.
 /// </summary>
 internal sealed partial class LangChainConversationRepository(HistoryTable table) : IConversationRepository
 {
@@ -74,16 +77,36 @@ internal sealed partial class LangChainConversationRepository(HistoryTable table
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Deletes the whole item, as LangChain's <c>clear()</c> does in both languages: deleting a session forgets
+    /// everything stored under its id. The old item comes back in the same request, so entries ChatBedrock never
+    /// showed (tool results, other types) are counted in a warning at no extra cost.
+    /// </summary>
     public Task DeleteAsync(SessionId sessionId, CancellationToken cancellationToken) =>
         table.GuardAsync("DeleteItem", async () =>
         {
             var response = await table.Client.DeleteItemAsync(
-                new DeleteItemRequest { TableName = table.Name, Key = table.Key(sessionId), ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL },
+                new DeleteItemRequest
+                {
+                    TableName = table.Name,
+                    Key = table.Key(sessionId),
+                    ReturnValues = ReturnValue.ALL_OLD,
+                    ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
+                },
                 cancellationToken).ConfigureAwait(false);
             table.Consumed("DeleteItem", response.ConsumedCapacity);
+            if (response.Attributes is { } item && HistoryOf(item) is { } history && LangChainMessages.Unshown(history) is var unshown && unshown.Count > 0)
+            {
+                LogDeletedUnshown(table.Logger, table.Name, history.Count, unshown.Count, LangChainMessages.DescribeTypes(unshown));
+            }
         }, cancellationToken);
 
-    private static int HistoryNameSize => LangChainMessages.HistoryAttribute.Length;
+    private int HistoryNameSize => Encoding.UTF8.GetByteCount(HistoryName);
+
+    private string HistoryName => table.Options.HistoryAttributeName;
+
+    private List<AttributeValue>? HistoryOf(Dictionary<string, AttributeValue> item) =>
+        item.TryGetValue(HistoryName, out var history) ? history.L : null;
 
     private int ExpirySize() => table.ExpiresAt() is { } expiry
         ? table.Options.TimeToLiveAttributeName.Length + ItemSize.Of(expiry)
@@ -97,7 +120,7 @@ internal sealed partial class LangChainConversationRepository(HistoryTable table
             Key = table.Key(sessionId),
             UpdateExpression = AppendExpression,
             ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
-            ExpressionAttributeNames = new Dictionary<string, string>(StringComparer.Ordinal) { ["#history"] = LangChainMessages.HistoryAttribute },
+            ExpressionAttributeNames = new Dictionary<string, string>(StringComparer.Ordinal) { ["#history"] = HistoryName },
             ExpressionAttributeValues = new Dictionary<string, AttributeValue>(StringComparer.Ordinal)
             {
                 [":empty"] = new AttributeValue { L = [] },
@@ -123,19 +146,20 @@ internal sealed partial class LangChainConversationRepository(HistoryTable table
                 Key = table.Key(sessionId),
                 ConsistentRead = table.Options.ConsistentRead,
                 ProjectionExpression = "#history",
-                ExpressionAttributeNames = new Dictionary<string, string>(StringComparer.Ordinal) { ["#history"] = LangChainMessages.HistoryAttribute },
+                ExpressionAttributeNames = new Dictionary<string, string>(StringComparer.Ordinal) { ["#history"] = HistoryName },
                 ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
             },
             cancellationToken).ConfigureAwait(false);
         table.Consumed("GetItem", response.ConsumedCapacity);
-        return response.Item is { } item && item.TryGetValue(LangChainMessages.HistoryAttribute, out var history) && history.L is { } list ? list : [];
+        return response.Item is { } item && HistoryOf(item) is { } list ? list : [];
     }
 
     /// <summary>
     /// Drops the oldest messages that are not system messages, ending before a human message so only whole
-    /// turns go, until the item and the new turn fit in <see cref="TrimTarget"/>. Each REMOVE is conditional on
-    /// the list's length being the one read, so a concurrent append or drop makes it retry instead of
-    /// removing the wrong entries; appends are never overwritten.
+    /// turns go, until the item and the new turn fit in <see cref="TrimTarget"/>. A turn goes with every entry
+    /// in it, shown or not: a tool result kept without the call that asked for it is a history no model
+    /// accepts. Each REMOVE is conditional on the list's length being the one read, so a concurrent append or
+    /// drop makes it retry instead of removing the wrong entries; appends are never overwritten.
     /// </summary>
     private async Task MakeRoomAsync(SessionId sessionId, int turnSize, CancellationToken cancellationToken)
     {
@@ -143,7 +167,7 @@ internal sealed partial class LangChainConversationRepository(HistoryTable table
             new GetItemRequest { TableName = table.Name, Key = table.Key(sessionId), ConsistentRead = true, ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL },
             cancellationToken).ConfigureAwait(false);
         table.Consumed("GetItem", response.ConsumedCapacity);
-        if (response.Item is not { } item || !item.TryGetValue(LangChainMessages.HistoryAttribute, out var attribute) || attribute.L is not { } history)
+        if (response.Item is not { } item || HistoryOf(item) is not { } history)
         {
             return; // Deleted meanwhile: the append will now fit.
         }
@@ -187,7 +211,8 @@ internal sealed partial class LangChainConversationRepository(HistoryTable table
             count -= chunk.Count;
         }
 
-        LogTrimmed(table.Logger, sessionId.Value, doomed.Count, sizeBefore, sizeBefore - freed);
+        var unshown = LangChainMessages.Unshown(doomed.Select(i => history[i]));
+        LogTrimmed(table.Logger, sessionId.Value, doomed.Count, sizeBefore, sizeBefore - freed, unshown.Count, unshown.Count == 0 ? "none" : LangChainMessages.DescribeTypes(unshown));
     }
 
     private static bool StartsTurn(AttributeValue entry) =>
@@ -202,7 +227,7 @@ internal sealed partial class LangChainConversationRepository(HistoryTable table
         UpdateExpression = "REMOVE " + string.Join(", ", indexes.OrderDescending().Select(i => string.Create(CultureInfo.InvariantCulture, $"#history[{i}]"))),
         ConditionExpression = "size(#history) = :count",
         ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
-        ExpressionAttributeNames = new Dictionary<string, string>(StringComparer.Ordinal) { ["#history"] = LangChainMessages.HistoryAttribute },
+        ExpressionAttributeNames = new Dictionary<string, string>(StringComparer.Ordinal) { ["#history"] = HistoryName },
         ExpressionAttributeValues = new Dictionary<string, AttributeValue>(StringComparer.Ordinal)
         {
             [":count"] = new AttributeValue { N = expectedCount.ToString(CultureInfo.InvariantCulture) },
@@ -212,6 +237,9 @@ internal sealed partial class LangChainConversationRepository(HistoryTable table
     [LoggerMessage(1, LogLevel.Warning, "Skipped a stored message of session {SessionId} in table {Table}: {Reason}")]
     private static partial void LogSkipped(ILogger logger, string sessionId, string table, string reason);
 
-    [LoggerMessage(2, LogLevel.Warning, "Session {SessionId} reached DynamoDB's 400 KB item limit: dropped its {Dropped} oldest messages ({Before} to about {After} bytes)")]
-    private static partial void LogTrimmed(ILogger logger, string sessionId, int dropped, int before, int after);
+    [LoggerMessage(2, LogLevel.Warning, "Session {SessionId} reached DynamoDB's 400 KB item limit: dropped its {Dropped} oldest messages ({Before} to about {After} bytes), {Unshown} of them of types ChatBedrock does not show ({UnshownTypes})")]
+    private static partial void LogTrimmed(ILogger logger, string sessionId, int dropped, int before, int after, int unshown, string unshownTypes);
+
+    [LoggerMessage(6, LogLevel.Warning, "Deleted a session of {Stored} stored messages in table {Table}, {Unshown} of them of types ChatBedrock does not show ({UnshownTypes})")]
+    private static partial void LogDeletedUnshown(ILogger logger, string table, int stored, int unshown, string unshownTypes);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Amazon.DynamoDBv2.Model;
 using ChatBedrock.Domain;
@@ -5,15 +6,16 @@ using ChatBedrock.Domain;
 namespace ChatBedrock.Adapters.DynamoDb;
 
 /// <summary>
-/// LangChain's stored message: <c>{type, data}</c> as written by <c>langchain_core.messages.message_to_dict</c>
-/// (through boto3, so Python None is NULL, dicts are M, lists are L). Written with langchain-core 0.3's
-/// field set; read tolerantly, since every LangChain version wrote a different one.
+/// LangChain's stored messages, in both languages' formats. Python LangChain stores <c>{type, data}</c> as
+/// <c>langchain_core.messages.message_to_dict</c> makes it (through boto3, so None is NULL, dicts are M, lists
+/// are L) and reads only those two fields. LangChain.js (<c>@langchain/community</c>) stores
+/// <c>{type, text, additional_kwargs (JSON text), role?}</c> and throws on a map entry without <c>type</c> or
+/// <c>text</c>. So every entry written here is Python's (langchain-core 0.3's field set) plus LangChain.js's
+/// <c>text</c> and <c>additional_kwargs</c>, which Python ignores: both read it. Reading accepts either format
+/// and every field set LangChain versions have written. See ADRs 0011 and 0013.
 /// </summary>
 internal static class LangChainMessages
 {
-    /// <summary>The item attribute holding the list of messages.</summary>
-    public const string HistoryAttribute = "History";
-
     public const string HumanType = "human";
     public const string AiType = "ai";
     public const string SystemType = "system";
@@ -54,8 +56,9 @@ internal static class LangChainMessages
     }
 
     /// <summary>
-    /// Reads one entry. Returns null, with the reason, for entries ChatBedrock cannot use: unknown types
-    /// (tool, function, chat …) and entries without content.
+    /// Reads one entry, Python's (<c>data.content</c>) or LangChain.js's (<c>text</c>). Returns null, with the
+    /// reason, for entries ChatBedrock cannot use: other types (tool, function, chat, generic …) and entries
+    /// without content.
     /// </summary>
     public static ChatMessage? Read(AttributeValue entry, out string? skippedBecause)
     {
@@ -73,7 +76,10 @@ internal static class LangChainMessages
             return null;
         }
 
-        var content = entry.M!.TryGetValue("data", out var data) && data.M is { } fields && fields.TryGetValue("content", out var c) ? Text(c) : null;
+        var map = entry.M!;
+        var content = map.TryGetValue("data", out var data) && data.M is { } fields && fields.TryGetValue("content", out var c)
+            ? Text(c)
+            : map.TryGetValue("text", out var text) ? text.S : null;
         if (content is null)
         {
             skippedBecause = "it has no text content";
@@ -83,6 +89,16 @@ internal static class LangChainMessages
         skippedBecause = null;
         return new ChatMessage(role.Value, content);
     }
+
+    /// <summary>The entries ChatBedrock does not show (see <see cref="Read"/>).</summary>
+    public static List<AttributeValue> Unshown(IEnumerable<AttributeValue> entries) =>
+        [.. entries.Where(e => Read(e, out _) is null)];
+
+    /// <summary>"tool ×2, generic": the entries' types only, for a log line; their contents never reach the log.</summary>
+    public static string DescribeTypes(IEnumerable<AttributeValue> entries) => string.Join(
+        ", ",
+        entries.GroupBy(e => TypeOf(e) ?? "untyped", StringComparer.Ordinal)
+            .Select(g => g.Count() == 1 ? g.Key : string.Create(CultureInfo.InvariantCulture, $"{g.Key} ×{g.Count()}")));
 
     /// <summary>Content is a string, or a list of strings and content blocks of which the text blocks count.</summary>
     private static string? Text(AttributeValue content)
@@ -130,6 +146,10 @@ internal static class LangChainMessages
         {
             ["type"] = new AttributeValue { S = type },
             ["data"] = new AttributeValue { M = data },
+
+            // LangChain.js's fields, exactly as it writes them for a message without additional kwargs.
+            ["text"] = new AttributeValue { S = data["content"].S },
+            ["additional_kwargs"] = new AttributeValue { S = "{}" },
         },
     };
 }

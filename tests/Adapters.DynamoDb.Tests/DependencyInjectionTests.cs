@@ -19,6 +19,9 @@ public sealed class DependencyInjectionTests(DynamoDbFixture dynamo)
         { "SortKeyName", o => o.SortKeyName = new string('k', 256) },
         { "SortKeyName", o => o.SortKeyName = "SessionId" },
         { "TimeToLiveAttributeName", o => o.TimeToLiveAttributeName = "History" },
+        { "HistoryAttributeName", o => o.HistoryAttributeName = "" },
+        { "PartitionKeyName", o => (o.PartitionKeyName, o.HistoryAttributeName) = ("id", "id") },
+        { "TimeToLiveAttributeName", o => o.HistoryAttributeName = "expireAt" },
         { "TimeToLive", o => o.TimeToLive = TimeSpan.FromSeconds(5) },
         { "ServiceUrl", o => o.ServiceUrl = "localhost:8000" },
         { "Region", o => o.Region = "Tokyo" },
@@ -45,10 +48,19 @@ public sealed class DependencyInjectionTests(DynamoDbFixture dynamo)
         options.TableName.Should().Be("ChatMessageHistory");
         options.Layout.Should().Be(DynamoDbHistoryLayout.LangChain);
         options.PartitionKeyName.Should().Be("SessionId");
+        options.HistoryAttributeName.Should().Be("History");
         options.SortKeyName.Should().Be("Turn");
         options.TimeToLiveAttributeName.Should().Be("expireAt");
         options.TimeToLive.Should().BeNull();
         options.ConsistentRead.Should().BeTrue();
+    }
+
+    [Fact]
+    public void StartupValidation_WithLangChainJsNames_Passes()
+    {
+        using var provider = Build(o => (o.PartitionKeyName, o.HistoryAttributeName) = ("id", "messages"));
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
     }
 
     [Fact]

@@ -12,13 +12,16 @@ using Microsoft.Extensions.Logging;
 namespace ChatBedrock.Adapters.DynamoDb.Tests;
 
 /// <summary>
-/// One dynalite server for the whole test assembly, with the two tables the layouts use. Tests keep apart
-/// by using fresh session ids (or their own tables).
+/// One dynalite server for the whole test assembly, with the two tables the layouts use and a table with
+/// LangChain.js's default key. Tests keep apart by using fresh session ids (or their own tables).
 /// </summary>
 public sealed class DynamoDbFixture : IAsyncLifetime
 {
     public const string LangChainTable = "ChatMessageHistory";
     public const string TurnsTable = "ChatTurns";
+
+    /// <summary>A table as LangChain.js's documentation creates it: partition key <c>id</c>, messages in <c>messages</c>.</summary>
+    public const string LangChainJsTable = "LangChainJsHistory";
     public const string Region = "ap-northeast-1";
 
     private readonly DynaliteServer _server = new();
@@ -34,6 +37,7 @@ public sealed class DynamoDbFixture : IAsyncLifetime
         Client = CreateClient(Endpoint);
         await CreateLangChainTableAsync(Client, LangChainTable);
         await CreateTurnsTableAsync(Client, TurnsTable);
+        await CreateTableAsync(Client, new DynamoDbHistoryOptions { TableName = LangChainJsTable, PartitionKeyName = "id" });
     }
 
     public async ValueTask DisposeAsync()

@@ -15,8 +15,9 @@ public sealed class ItemSizePolicyTests(DynamoDbFixture dynamo)
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    // About 40 KB a turn, so the item passes 400 KB after ten turns. ASCII, so dynalite measures it as DynamoDB does.
-    private static ChatTurn BigTurn(int i) => new(ChatMessage.User($"q{i}:" + new string('q', 20_000)), ChatMessage.Assistant($"a{i}:" + new string('a', 20_000)));
+    // About 40 KB a turn (each text is stored twice, once for each LangChain language), so the item passes 400 KB
+    // after ten turns. ASCII, so dynalite measures it as DynamoDB does.
+    private static ChatTurn BigTurn(int i) => new(ChatMessage.User($"q{i}:" + new string('q', 10_000)), ChatMessage.Assistant($"a{i}:" + new string('a', 10_000)));
 
     [Fact]
     public async Task AppendTurn_PastTheItemLimit_DropsTheOldestWholeTurnsAndKeepsTheSystemMessage()
@@ -45,13 +46,13 @@ public sealed class ItemSizePolicyTests(DynamoDbFixture dynamo)
     [Fact]
     public async Task AppendTurn_WhenATrimOfSeveralRequestsIsCutShort_HasRemovedOnlyTheOldestMessages()
     {
-        // About 800 small messages near the limit: the trim drops more than one REMOVE request holds.
+        // About 800 small messages near the limit (each text stored twice): the trim drops more than one REMOVE request holds.
         var id = SessionId.New();
         var history = new List<AttributeValue>();
         var item = new Dictionary<string, AttributeValue> { ["SessionId"] = new AttributeValue { S = id.Value }, ["History"] = new AttributeValue { L = history } };
         for (var i = 0; ItemSize.Of(item) < ItemSize.Limit - 5_000; i++)
         {
-            history.Add(i % 2 == 0 ? LangChainMessages.Human($"q{i}:" + new string('q', 450)) : LangChainMessages.Ai($"a{i}:" + new string('a', 450)));
+            history.Add(i % 2 == 0 ? LangChainMessages.Human($"q{i}:" + new string('q', 200)) : LangChainMessages.Ai($"a{i}:" + new string('a', 200)));
         }
 
         await dynamo.PutLangChainItemAsync(item);

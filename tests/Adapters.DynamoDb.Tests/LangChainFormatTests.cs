@@ -7,8 +7,9 @@ namespace ChatBedrock.Adapters.DynamoDb.Tests;
 
 /// <summary>
 /// Compatibility with LangChain's <c>DynamoDBChatMessageHistory</c>, both ways: items as LangChain versions
-/// wrote them (langchain 0.0.x, langchain-core 0.1, 0.3 and 1.x field sets) are read, and what we write is
-/// LangChain's shape, asserted on the raw attribute values.
+/// wrote them (Python: langchain 0.0.x, langchain-core 0.1, 0.3 and 1.x field sets; LangChain.js:
+/// @langchain/community 1.1) are read, and what we write is Python LangChain's shape plus the fields LangChain.js
+/// reads, asserted on the raw attribute values. LangChainJsTests runs the real LangChain.js against the store.
 /// </summary>
 public sealed class LangChainFormatTests(DynamoDbFixture dynamo)
 {
@@ -45,6 +46,39 @@ public sealed class LangChainFormatTests(DynamoDbFixture dynamo)
 
         messages.Select(m => (m.Role, m.Content)).Should().Equal(expected);
         messages.Should().OnlyContain(m => m.Timestamp == null, "LangChain's format keeps no time");
+    }
+
+    [Fact]
+    public async Task Load_ItemWrittenByLangChainJs_ReadsItsMessagesAndSkipsTheGenericOne()
+    {
+        var item = DynamoDbJson.ReadItemFile("langchainjs-community-1.1.json");
+        var id = SessionId.Parse($"{item["id"].S}-{Guid.NewGuid():N}");
+        item["id"] = new AttributeValue { S = id.Value };
+        await dynamo.Client.PutItemAsync(new PutItemRequest { TableName = DynamoDbFixture.LangChainJsTable, Item = item }, Ct);
+
+        var messages = await dynamo.Repository(
+            DynamoDbHistoryLayout.LangChain,
+            o => (o.TableName, o.PartitionKeyName, o.HistoryAttributeName) = (DynamoDbFixture.LangChainJsTable, "id", "messages")).LoadAsync(id, null, Ct);
+
+        messages.Select(m => (m.Role, m.Content)).Should().Equal(
+            (ChatRole.System, "あなたは新潟の観光案内です。"),
+            (ChatRole.User, "おすすめの日本酒は？"),
+            (ChatRole.Assistant, "八海山や久保田が有名です。"),
+            (ChatRole.User, "ありがとう"),
+            (ChatRole.Assistant, "どういたしまして。"));
+    }
+
+    [Fact]
+    public async Task AppendTurn_UnderAnotherHistoryAttributeName_WritesThere()
+    {
+        var id = SessionId.New();
+
+        await dynamo.Repository(DynamoDbHistoryLayout.LangChain, o => o.HistoryAttributeName = "Messages")
+            .AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q"), ChatMessage.Assistant("a")), Ct);
+
+        var item = await dynamo.GetLangChainItemAsync(id);
+        item.Keys.Should().BeEquivalentTo("SessionId", "Messages");
+        item["Messages"].L.Should().HaveCount(2);
     }
 
     [Fact]
@@ -110,7 +144,7 @@ public sealed class LangChainFormatTests(DynamoDbFixture dynamo)
         var written = (await dynamo.GetLangChainItemAsync(id))["History"].L;
         for (var i = 0; i < 2; i++)
         {
-            written[i].M.Keys.Should().BeEquivalentTo(fixture[i].M.Keys);
+            written[i].M.Keys.Should().Contain(fixture[i].M.Keys, "Python LangChain reads type and data");
             var ours = written[i].M["data"].M;
             var theirs = fixture[i].M["data"].M;
             ours.Keys.Should().BeEquivalentTo(theirs.Keys);
@@ -137,6 +171,26 @@ public sealed class LangChainFormatTests(DynamoDbFixture dynamo)
         after["expireAt"].N.Should().Be(before["expireAt"].N, "an attribute we do not manage is left alone");
     }
 
+    [Fact]
+    public async Task AppendTurn_WritesTheFieldsLangChainJsWrites()
+    {
+        var fixture = DynamoDbJson.ReadItemFile("langchainjs-community-1.1.json")["messages"].L;
+        var id = SessionId.New();
+
+        await dynamo.Repository(DynamoDbHistoryLayout.LangChain).AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q"), ChatMessage.Assistant("a")), Ct);
+
+        var written = (await dynamo.GetLangChainItemAsync(id))["History"].L;
+        foreach (var (entry, theirs) in written.Zip([fixture[1], fixture[2]]))
+        {
+            foreach (var field in theirs.M.Keys)
+            {
+                Kind(entry.M[field]).Should().Be(Kind(theirs.M[field]), $"LangChain.js reads {field} as {Kind(theirs.M[field])}");
+            }
+
+            entry.M["type"].S.Should().Be(theirs.M["type"].S);
+        }
+    }
+
     private static void AssertLangChainDefaults(Dictionary<string, AttributeValue> data)
     {
         data["additional_kwargs"].M.Should().NotBeNull().And.BeEmpty();
@@ -149,9 +203,12 @@ public sealed class LangChainFormatTests(DynamoDbFixture dynamo)
     private static string Kind(AttributeValue value) =>
         value.S is not null ? "S" : value.N is not null ? "N" : value.BOOL is not null ? "BOOL" : value.L is not null ? "L" : value.M is not null ? "M" : "NULL";
 
+    /// <summary>Python's <c>{type, data}</c>, plus LangChain.js's <c>text</c> (the content) and <c>additional_kwargs</c> (JSON text), as it writes them.</summary>
     private static (string Type, Dictionary<string, AttributeValue> Data) Unpack(AttributeValue entry)
     {
-        entry.M.Keys.Should().BeEquivalentTo("type", "data");
+        entry.M.Keys.Should().BeEquivalentTo("type", "data", "text", "additional_kwargs");
+        entry.M["text"].S.Should().Be(entry.M["data"].M["content"].S);
+        entry.M["additional_kwargs"].S.Should().Be("{}");
         return (entry.M["type"].S, entry.M["data"].M);
     }
 
