@@ -12,8 +12,8 @@ import { createView } from "./view.js";
 const ui = Object.fromEntries(["menu-toggle", "status", "new-chat", "sessions", "session-list", "sessions-empty", "notice",
   "chat", "messages", "welcome", "announcer", "composer", "input", "send", "stop"].map((id) => [id, document.getElementById(id)]));
 
-// The chat and the turn need each other (a new chat stops the turn; a turn names the chat), so each gets the other
-// through a function that is only called after both exist.
+// Parts that need each other (a new chat stops the turn, a turn names the chat, the composer sends through the turn)
+// get each other through arrow functions, which run only after every part exists.
 const view = createView({ messages: ui.messages, welcome: ui.welcome, announcer: ui.announcer, notice: ui.notice });
 const status = createStatus(ui.status);
 const composer = createComposer({ form: ui.composer, input: ui.input, send: ui.send, stop: ui.stop }, {
