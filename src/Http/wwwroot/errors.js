@@ -76,3 +76,9 @@ export function describe(error) {
   const advice = typeof known.advice === "function" ? known.advice(error.retryAfter) : known.advice;
   return { title: known.title, advice, retry: known.retry !== false, detail: error.message === error.type ? "" : error.message };
 }
+
+/** Any failure as a ChatError: an abort (Stop) is "Stopped", anything not from the API (fetch failed) is "Network". */
+export function asChatError(error) {
+  if (error?.name === "AbortError") return new ChatError("Stopped", "");
+  return error instanceof ChatError ? error : new ChatError("Network", "");
+}

@@ -1,0 +1,112 @@
+// The open chat: which one it is (in the URL's ?session= and the document title), starting a new one, opening one
+// of this browser's chats with its history, deleting one. It continues only chats whose id this server gave this
+// browser (ADR 0045): an id from a link or an older page starts a new chat instead.
+import * as api from "./api.js";
+import { describe, asChatError } from "./errors.js";
+import * as saved from "./saved-sessions.js";
+
+/**
+ * view: view.js; sessions: session-list.js; composer: composer.js; leaveTurn(): stops the turn in flight and drops a
+ * failed one (turn.js), since the conversation it belongs to is going away.
+ */
+export function createChat({ view, sessions, composer, leaveTurn }) {
+  let sessionId = null; // the open chat; null until the server mints an id for a new one
+  let loading = 0; // which history load is current, so a slow one cannot overwrite a later choice
+
+  const refreshList = () => sessions.render(saved.savedSessions(), sessionId);
+
+  function show(id, { push }) {
+    sessionId = id;
+    saved.setLastOpenSession(id);
+    const url = new URL(location.href);
+    if (id) url.searchParams.set("session", id);
+    else url.searchParams.delete("session");
+    if (url.href !== location.href) history[push ? "pushState" : "replaceState"](null, "", url);
+    const title = saved.titleOf(id);
+    document.title = title ? `${title} · ChatBedrock` : "ChatBedrock";
+    refreshList();
+  }
+
+  function newChat({ push = true } = {}) {
+    leaveTurn();
+    show(null, { push });
+    view.clear();
+    composer.focus();
+  }
+
+  /** Opens one of this browser's chats; an id from anywhere else (a link) starts a new chat instead. */
+  async function open(id, { push = true } = {}) {
+    if (!saved.isSaved(id)) {
+      newChat({ push: false });
+      view.showNotice("The link's chat is not one of this browser's chats, so a new chat was started.",
+        "Chats are continued only in the browser that started them.", "OK", composer.focus);
+      return;
+    }
+    leaveTurn();
+    show(id, { push });
+    view.clear();
+    const load = ++loading;
+    view.setLoading(true);
+    try {
+      const stored = await api.getMessages(id);
+      if (load !== loading) return;
+      const shown = view.showHistory(stored);
+      if (shown.length) rememberChat(id, shown.find((m) => m.role === "user")?.content, { onlyIfNew: true });
+      view.scrollToEnd(true);
+    } catch (error) {
+      if (load !== loading) return;
+      const problem = describe(asChatError(error));
+      view.showNotice(`This chat's history could not be loaded. ${problem.title}`, problem.advice, "Load again", () => open(id, { push: false }));
+    } finally {
+      if (load === loading) view.setLoading(false);
+    }
+  }
+
+  async function remove(id) {
+    try {
+      await api.deleteSession(id);
+    } catch (error) {
+      const problem = describe(asChatError(error));
+      view.showNotice(`The chat could not be deleted. ${problem.title}`, problem.advice, "Try again", () => remove(id));
+      return;
+    }
+    saved.forgetSession(id);
+    refreshList();
+    view.hideNotice();
+    if (id === sessionId) newChat();
+    else composer.focus();
+  }
+
+  /** The id the server gave the turn in flight (its start or done event) becomes the open chat's. */
+  function adopt(id) {
+    if (id && id !== sessionId) show(id, { push: false });
+  }
+
+  /** Lists the open chat (first, titled by its first message) once a turn of it is stored. */
+  function remember(firstMessage) {
+    if (sessionId) rememberChat(sessionId, firstMessage);
+  }
+
+  function rememberChat(id, firstMessage, options) {
+    if (saved.rememberSession(id, firstMessage, options)) refreshList();
+  }
+
+  /** Opens the chat the URL names (after a back or forward), or a new one. */
+  function followUrl() {
+    const id = new URL(location.href).searchParams.get("session");
+    if (id !== null) open(id, { push: false });
+    else newChat({ push: false });
+  }
+
+  /** At page load: the linked chat, else the one open last time if it is still this browser's. */
+  function start() {
+    const linked = new URL(location.href).searchParams.get("session");
+    const remembered = saved.lastOpenSession();
+    refreshList();
+    if (linked !== null) open(linked, { push: false });
+    else if (saved.isSaved(remembered)) open(remembered, { push: false });
+    else if (remembered !== null) newChat({ push: false }); // forgets an id the list does not hold
+  }
+
+  return { id: () => sessionId, newChat, open, remove, adopt, remember, refreshList, followUrl, start };
+}

@@ -1,0 +1,139 @@
+// One turn: send the message, show the answer as it streams, Stop, and Retry. After a Stop or a lost connection the
+// page cannot know whether the server stored the turn, so a Retry first looks (docs/chat-page.md, "Stop and Retry").
+import * as api from "./api.js";
+import { describe, asChatError } from "./errors.js";
+
+/** view: view.js; composer: composer.js; chat: chat.js; onModelProblem(): the model's status may have changed. */
+export function createTurns({ view, composer, chat, onModelProblem }) {
+  // The turn in flight, or the last one that failed: {input, user, answer, error, controller, text, before, unsure}.
+  let turn = null;
+
+  /** Sends a turn; with unsure (a Retry after Stop or a lost connection), first looks whether the server kept it. */
+  async function send(input, { unsure = false } = {}) {
+    if (turn?.controller) return;
+    if (turn) discard(turn); // a failed turn leaves once the chat moves on; a reload shows it only if the server kept it
+    view.hideNotice();
+    const before = view.userMessageCount();
+    const user = view.addMessage("user", input);
+    const answer = view.addMessage("assistant", "");
+    answer.setAttribute("aria-busy", "true");
+    answer.classList.add("pending");
+    const current = { input, user, answer, text: "", controller: new AbortController(), before, unsure };
+    turn = current;
+    composer.setBusy(true);
+    view.scrollToEnd(true);
+    try {
+      const kept = unsure && chat.id() ? await keptAnswer(current) : undefined;
+      if (kept !== undefined) {
+        complete(current, { output_text: kept });
+        return;
+      }
+      await receive(current, api.sendTurn({ input, sessionId: chat.id() }, current.controller.signal));
+    } catch (error) {
+      if (turn === current) fail(current, error);
+    } finally {
+      current.controller = null;
+      if (turn === current || !turn?.controller) composer.setBusy(false);
+    }
+  }
+
+  async function receive(current, events) {
+    let frame = 0;
+    try {
+      for await (const { type, data } of events) {
+        if (turn !== current) return;
+        if (type === "start") {
+          chat.adopt(data.session_id);
+        } else if (type === "delta") {
+          current.text += data.text ?? "";
+          current.answer.classList.remove("pending");
+          // Render at most once a frame however fast deltas come.
+          frame ||= requestAnimationFrame(() => {
+            frame = 0;
+            if (turn === current) {
+              view.setText(current.answer, current.text);
+              view.scrollToEnd(false);
+            }
+          });
+        } else if (type === "done") {
+          cancelAnimationFrame(frame);
+          complete(current, data);
+          return;
+        }
+      }
+    } finally {
+      cancelAnimationFrame(frame);
+    }
+  }
+
+  /**
+   * The answer the server stored for this turn although the browser never saw it finish (on Lambda a Stop or a
+   * dropped connection does not end the function), so a Retry does not store the question twice.
+   */
+  async function keptAnswer(current) {
+    const messages = await api.getMessages(chat.id(), current.controller.signal);
+    const users = messages.flatMap((m, index) => (m.role === "user" ? [index] : []));
+    const last = users.at(-1);
+    if (users.length <= current.before || messages[last].content !== current.input) return undefined;
+    return messages.slice(last + 1).find((m) => m.role === "assistant")?.content;
+  }
+
+  function complete(current, reply) {
+    chat.adopt(reply.session_id);
+    current.text = reply.output_text ?? current.text;
+    current.answer.classList.remove("pending");
+    current.answer.removeAttribute("aria-busy");
+    view.setText(current.answer, current.text);
+    chat.remember(current.input);
+    turn = null;
+    view.announce(current.answer.querySelector(".body").textContent);
+    view.scrollToEnd(false);
+  }
+
+  function fail(current, error) {
+    const failure = asChatError(error);
+    const problem = describe(failure);
+    current.answer.removeAttribute("aria-busy");
+    current.answer.classList.remove("pending");
+    if (current.text) {
+      view.setText(current.answer, current.text);
+      current.answer.classList.add("incomplete");
+    } else {
+      current.answer.remove();
+    }
+    // Stopped or cut off: the server may have finished and stored the turn all the same.
+    current.unsure ||= ["Stopped", "Network", "Incomplete"].includes(failure.type);
+    if (!problem.retry) {
+      // Nothing to resend as it is: give the text back to edit.
+      current.user.remove();
+      composer.restore(current.input);
+    }
+    current.error = view.showTurnError(failure.type, problem, problem.retry ? () => resend(current) : undefined);
+    view.scrollToEnd(true);
+    if (failure.type === "ModelNotConfigured" || failure.type === "ModelAccessDenied") onModelProblem();
+  }
+
+  function resend(failed) {
+    if (turn !== failed) return;
+    discard(failed);
+    send(failed.input, { unsure: failed.unsure });
+    composer.focus();
+  }
+
+  function discard(failed) {
+    for (const element of [failed.user, failed.answer, failed.error]) element?.remove();
+    turn = null;
+  }
+
+  return {
+    send,
+    /** Whether a turn is streaming (a second one waits). */
+    busy: () => Boolean(turn?.controller),
+    stop: () => turn?.controller?.abort(),
+    /** The conversation is going away (another chat, a new one): stops the turn in flight and drops a failed one. */
+    leave() {
+      turn?.controller?.abort();
+      turn = null;
+    },
+  };
+}

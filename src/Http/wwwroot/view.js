@@ -1,0 +1,119 @@
+// The conversation as the person sees it: messages, the notice line, the aria-live announcer, a failed turn's box.
+// Rendering only: what to show and when is decided by the turn (turn.js) and the open chat (chat.js).
+import { renderMarkdown } from "./markdown.js";
+import { button, paragraph } from "./dom.js";
+
+const KANA = /[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]/;
+
+export function createView({ messages, welcome, announcer, notice }) {
+  messages.addEventListener("click", (event) => {
+    const copy = event.target.closest(".copy-code");
+    if (copy) copyCode(copy);
+  });
+
+  function clear() {
+    hideNotice();
+    messages.replaceChildren(welcome);
+    welcome.hidden = false;
+  }
+
+  function addMessage(role, text) {
+    const article = document.createElement("article");
+    article.className = "message";
+    article.dataset.role = role;
+    const heading = document.createElement("h2");
+    heading.className = "visually-hidden";
+    heading.textContent = role === "user" ? "You said:" : "Answer:";
+    const body = document.createElement("div");
+    body.className = "body";
+    article.append(heading, body);
+    welcome.hidden = true;
+    messages.append(article);
+    setText(article, text);
+    return article;
+  }
+
+  /** A chat's stored history; only the person's and the model's messages are shown. */
+  function showHistory(stored) {
+    const shown = stored.filter((m) => m.role === "user" || m.role === "assistant");
+    for (const message of shown) addMessage(message.role, message.content);
+    welcome.hidden = shown.length > 0;
+    return shown;
+  }
+
+  /** The user's text is shown as typed; the model's is untrusted Markdown, rendered to elements and text nodes only. */
+  function setText(article, text) {
+    const body = article.querySelector(".body");
+    if (article.dataset.role === "user") {
+      body.textContent = text;
+    } else {
+      try {
+        body.replaceChildren(renderMarkdown(text));
+      } catch {
+        body.textContent = text; // e.g. nesting too deep for the call stack: plain text is still the whole answer
+      }
+    }
+    // Chromium picks Han glyphs by language: mark Japanese text so kanji take their Japanese forms.
+    if (KANA.test(text)) article.lang = "ja";
+  }
+
+  const userMessageCount = () => messages.querySelectorAll('.message[data-role="user"]').length;
+
+  /** Follows the end of the conversation; unless forced, only when the person has not scrolled away from it. */
+  function scrollToEnd(force) {
+    if (force || messages.scrollHeight - messages.scrollTop - messages.clientHeight < 120) messages.scrollTop = messages.scrollHeight;
+  }
+
+  function setLoading(loading) {
+    if (loading) messages.setAttribute("aria-busy", "true");
+    else messages.removeAttribute("aria-busy");
+  }
+
+  function announce(text) {
+    announcer.textContent = "";
+    requestAnimationFrame(() => { announcer.textContent = text; });
+  }
+
+  function showNotice(title, advice, action, onAction) {
+    const retry = button(action, "button", undefined, "notice-action");
+    retry.addEventListener("click", () => { hideNotice(); onAction(); });
+    notice.replaceChildren(paragraph(title, "error-title"), paragraph(advice), retry);
+    notice.hidden = false;
+  }
+
+  function hideNotice() {
+    notice.hidden = true;
+    notice.replaceChildren();
+  }
+
+  /** A failed turn's box under the conversation: what happened, what to do, and Retry when onRetry is given. */
+  function showTurnError(type, problem, onRetry) {
+    const box = document.createElement("div");
+    box.className = "turn-error";
+    box.id = "turn-error";
+    box.setAttribute("role", "alert");
+    box.dataset.errorType = type;
+    box.append(paragraph(problem.title, "error-title"), paragraph(problem.advice));
+    if (problem.detail) box.append(paragraph(problem.detail, "error-detail"));
+    if (onRetry) {
+      const retry = button("Retry", "button", "Retry: send the same message again", "retry");
+      retry.addEventListener("click", onRetry);
+      box.append(retry);
+    }
+    messages.append(box);
+    return box;
+  }
+
+  return { clear, addMessage, showHistory, setText, userMessageCount, scrollToEnd, setLoading, announce, showNotice, hideNotice, showTurnError };
+}
+
+async function copyCode(copy) {
+  const code = copy.closest(".code-block").querySelector("code").textContent;
+  try {
+    await navigator.clipboard.writeText(code);
+    copy.textContent = "Copied";
+  } catch {
+    copy.textContent = "Copy failed";
+  }
+  setTimeout(() => { copy.textContent = "Copy"; }, 1500);
+}
