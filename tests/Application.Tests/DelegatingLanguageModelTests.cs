@@ -19,7 +19,7 @@ public sealed class DelegatingLanguageModelTests
         var model = new PassThrough(_inner);
 
         var complete = await model.CompleteAsync(Request, Ct);
-        var streamed = await Collect(model.StreamAsync(Request, Ct));
+        var streamed = await model.StreamAsync(Request, Ct).ToListAsync(Ct);
 
         complete.Text.Should().Be("one");
         streamed.OfType<ModelTextDelta>().Select(d => d.Text).Should().Equal("tw", "o");
@@ -34,7 +34,7 @@ public sealed class DelegatingLanguageModelTests
         var model = new Shouting(_inner);
 
         var complete = await model.CompleteAsync(Request, Ct);
-        var streamed = await Collect(model.StreamAsync(Request, Ct));
+        var streamed = await model.StreamAsync(Request, Ct).ToListAsync(Ct);
 
         complete.Text.Should().Be("QUIET");
         streamed.OfType<ModelTextDelta>().Select(d => d.Text).Should().Equal("QUI", "ET");
@@ -48,17 +48,6 @@ public sealed class DelegatingLanguageModelTests
         var act = () => new PassThrough(null!);
 
         act.Should().Throw<ArgumentNullException>();
-    }
-
-    private static async Task<List<ModelStreamUpdate>> Collect(IAsyncEnumerable<ModelStreamUpdate> stream)
-    {
-        var updates = new List<ModelStreamUpdate>();
-        await foreach (var update in stream)
-        {
-            updates.Add(update);
-        }
-
-        return updates;
     }
 
     private sealed class PassThrough(ILanguageModel inner) : DelegatingLanguageModel(inner);
