@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Text;
-using System.Text.Json;
 using ChatBedrock.Adapters.Bedrock.Wire;
 using ChatBedrock.Application;
 using ChatBedrock.Domain;
@@ -11,16 +10,16 @@ using Microsoft.Extensions.Options;
 namespace ChatBedrock.Adapters.Bedrock;
 
 /// <summary>
-/// <see cref="ILanguageModel"/> over Bedrock Converse and ConverseStream. Each call has one deadline
-/// (<see cref="BedrockModelOptions.RequestTimeout"/>) covering retries and the whole answer; transient
-/// failures are retried with jittered exponential backoff while the deadline allows, and a stream only
-/// until its first delta has been handed out.
+/// <see cref="ILanguageModel"/> over Bedrock Converse and ConverseStream. The request body is
+/// <see cref="ConverseRequestMapper"/>'s; each call has one <see cref="BedrockDeadline"/> covering retries and
+/// the whole answer; transient failures are retried with jittered exponential backoff while the deadline
+/// allows, and a stream only until its first delta has been handed out.
 /// </summary>
 internal sealed partial class BedrockLanguageModel : ILanguageModel
 {
     private readonly BedrockRuntimeClient _client;
     private readonly BedrockModelOptions _options;
-    private readonly JsonElement? _additionalFields;
+    private readonly ConverseRequestMapper _requests;
     private readonly TimeProvider _time;
     private readonly ILogger<BedrockLanguageModel> _logger;
 
@@ -29,16 +28,16 @@ internal sealed partial class BedrockLanguageModel : ILanguageModel
         ArgumentNullException.ThrowIfNull(options);
         _client = client;
         _options = options.Value;
-        _additionalFields = BedrockModelOptionsValidator.ParseAdditionalFields(_options.AdditionalModelRequestFields);
+        _requests = new ConverseRequestMapper(_options);
         _time = time;
         _logger = logger;
     }
 
     public async Task<ModelResponse> CompleteAsync(ModelRequest request, CancellationToken cancellationToken)
     {
-        var body = CreateRequest(request);
+        var body = _requests.Map(request);
         cancellationToken.ThrowIfCancellationRequested();
-        using var deadline = new Deadline(_options.RequestTimeout, _time, cancellationToken);
+        using var deadline = new BedrockDeadline(_options.RequestTimeout, _time, cancellationToken);
         try
         {
             var response = await RetryAsync(t => _client.ConverseAsync(_options.ModelId, body, t), deadline).ConfigureAwait(false);
@@ -61,9 +60,9 @@ internal sealed partial class BedrockLanguageModel : ILanguageModel
 
     public async IAsyncEnumerable<ModelStreamUpdate> StreamAsync(ModelRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var body = CreateRequest(request);
+        var body = _requests.Map(request);
         cancellationToken.ThrowIfCancellationRequested();
-        using var deadline = new Deadline(_options.RequestTimeout, _time, cancellationToken);
+        using var deadline = new BedrockDeadline(_options.RequestTimeout, _time, cancellationToken);
         var (session, first) = await OpenStreamAsync(body, deadline).ConfigureAwait(false);
         await using (session.ConfigureAwait(false))
         {
@@ -79,7 +78,7 @@ internal sealed partial class BedrockLanguageModel : ILanguageModel
         }
     }
 
-    private async Task<(ConverseStreamSession Session, ModelStreamUpdate First)> OpenStreamAsync(ConverseRequest body, Deadline deadline)
+    private async Task<(ConverseStreamSession Session, ModelStreamUpdate First)> OpenStreamAsync(ConverseRequest body, BedrockDeadline deadline)
     {
         try
         {
@@ -107,7 +106,7 @@ internal sealed partial class BedrockLanguageModel : ILanguageModel
         }
     }
 
-    private static async ValueTask<ModelStreamUpdate?> ReadAsync(ConverseStreamSession session, Deadline deadline)
+    private static async ValueTask<ModelStreamUpdate?> ReadAsync(ConverseStreamSession session, BedrockDeadline deadline)
     {
         try
         {
@@ -119,7 +118,7 @@ internal sealed partial class BedrockLanguageModel : ILanguageModel
         }
     }
 
-    private async Task<T> RetryAsync<T>(Func<CancellationToken, Task<T>> operation, Deadline deadline)
+    private async Task<T> RetryAsync<T>(Func<CancellationToken, Task<T>> operation, BedrockDeadline deadline)
     {
         for (var retry = 1; ; retry++)
         {
@@ -155,81 +154,6 @@ internal sealed partial class BedrockLanguageModel : ILanguageModel
         return retryAfter is { } wait && wait > delay ? wait : delay;
     }
 
-    private ConverseRequest CreateRequest(ModelRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var settings = request.Settings;
-        if (settings.MaxTokens < 1 || settings.MaxTokens > _options.MaxOutputTokens)
-        {
-            throw new ChatException(ChatErrorCode.ModelInvalidRequest,
-                $"MaxTokens must be 1 to {_options.MaxOutputTokens} for model {_options.ModelId} (was {settings.MaxTokens}); " +
-                $"{BedrockModelOptions.SectionName}:{nameof(BedrockModelOptions.MaxOutputTokens)} is the model's limit.");
-        }
-
-        if (settings.Temperature < 0 || settings.Temperature > _options.MaxTemperature)
-        {
-            throw new ChatException(ChatErrorCode.ModelInvalidRequest,
-                $"Temperature must be 0 to {_options.MaxTemperature} for model {_options.ModelId} (was {settings.Temperature}); " +
-                $"{BedrockModelOptions.SectionName}:{nameof(BedrockModelOptions.MaxTemperature)} is the model's limit.");
-        }
-
-        var topP = settings.TopP ?? _options.TopP;
-        if (topP is < 0 or > 1)
-        {
-            throw new ChatException(ChatErrorCode.ModelInvalidRequest, $"TopP must be 0 to 1 (was {topP}).");
-        }
-
-        var stopSequences = settings.StopSequences.Count > 0 ? settings.StopSequences : [.. _options.StopSequences];
-        if (stopSequences.Count > BedrockModelOptionsValidator.MaxStopSequences || stopSequences.Any(string.IsNullOrEmpty))
-        {
-            throw new ChatException(ChatErrorCode.ModelInvalidRequest,
-                $"At most {BedrockModelOptionsValidator.MaxStopSequences} non-empty stop sequences are allowed (were {stopSequences.Count}).");
-        }
-
-        var (system, messages) = MapMessages(request);
-        return new ConverseRequest(
-            messages,
-            system,
-            new InferenceConfiguration(settings.MaxTokens, settings.Temperature, topP, stopSequences.Count > 0 ? stopSequences : null),
-            _additionalFields);
-    }
-
-    /// <summary>
-    /// System prompt and stored system messages go to "system"; consecutive messages of one role are merged
-    /// into one message of several blocks, because Converse requires the roles to alternate.
-    /// </summary>
-    private static (List<ContentBlock>? System, List<Message> Messages) MapMessages(ModelRequest request)
-    {
-        List<ContentBlock>? system = string.IsNullOrWhiteSpace(request.SystemPrompt) ? null : [new ContentBlock(request.SystemPrompt)];
-        var messages = new List<Message>(request.Messages.Count);
-        List<ContentBlock>? blocks = null;
-        foreach (var message in request.Messages)
-        {
-            if (string.IsNullOrWhiteSpace(message.Content))
-            {
-                continue; // Converse rejects blank text blocks.
-            }
-
-            if (message.Role == ChatRole.System)
-            {
-                (system ??= []).Add(new ContentBlock(message.Content));
-                continue;
-            }
-
-            var role = message.Role == ChatRole.User ? "user" : "assistant";
-            if (messages.Count > 0 && messages[^1].Role == role)
-            {
-                blocks!.Add(new ContentBlock(message.Content));
-                continue;
-            }
-
-            blocks = [new ContentBlock(message.Content)];
-            messages.Add(new Message(role, blocks));
-        }
-
-        return (system, messages);
-    }
-
     [LoggerMessage(1, LogLevel.Information, "Bedrock model {ModelId} answered (streamed: {Streamed}): {InputTokens} input and {OutputTokens} output tokens, stop reason {StopReason}, model latency {LatencyMs} ms")]
     private partial void LogAnswered(string modelId, bool streamed, int inputTokens, int outputTokens, string stopReason, long? latencyMs);
 
@@ -238,40 +162,4 @@ internal sealed partial class BedrockLanguageModel : ILanguageModel
 
     [LoggerMessage(3, LogLevel.Warning, "Bedrock model {ModelId} failed with {Code}; giving up after {Attempts} attempts")]
     private partial void LogGivingUp(string modelId, ChatErrorCode code, int attempts);
-
-    /// <summary>One call's deadline, linked to the caller's token; tells a timeout from the caller's cancellation.</summary>
-    private sealed class Deadline : IDisposable
-    {
-        private readonly TimeSpan _timeout;
-        private readonly TimeProvider _time;
-        private readonly long _start;
-        private readonly CancellationTokenSource _timer;
-        private readonly CancellationTokenSource _linked;
-        private readonly CancellationToken _caller;
-
-        public Deadline(TimeSpan timeout, TimeProvider time, CancellationToken caller)
-        {
-            _timeout = timeout;
-            _time = time;
-            _start = time.GetTimestamp();
-            _caller = caller;
-            _timer = new CancellationTokenSource(timeout, time);
-            _linked = CancellationTokenSource.CreateLinkedTokenSource(caller, _timer.Token);
-        }
-
-        public CancellationToken Token => _linked.Token;
-
-        public bool Expired => _timer.IsCancellationRequested && !_caller.IsCancellationRequested;
-
-        public TimeSpan Remaining => _timeout - _time.GetElapsedTime(_start);
-
-        public ChatException Timeout(Exception inner) => new(ChatErrorCode.ModelTimeout,
-            $"Bedrock did not answer within {_timeout.TotalSeconds:0.###} s ({BedrockModelOptions.SectionName}:{nameof(BedrockModelOptions.RequestTimeout)}).", inner);
-
-        public void Dispose()
-        {
-            _linked.Dispose();
-            _timer.Dispose();
-        }
-    }
 }

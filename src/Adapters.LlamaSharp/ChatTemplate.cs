@@ -74,22 +74,14 @@ internal sealed class ChatTemplate
         var template = new LLamaTemplate(_template) { AddAssistant = true };
         if (!string.IsNullOrEmpty(systemPrompt))
         {
-            template.Add("system", systemPrompt);
+            template.Add(ChatRoles.Name(ChatRole.System), systemPrompt);
         }
 
         foreach (var message in messages)
         {
-            template.Add(RoleName(message.Role), message.Content);
+            template.Add(ChatRoles.Name(message.Role), message.Content);
         }
 
         return Encoding.UTF8.GetString(template.Apply());
     }
-
-    private static string RoleName(ChatRole role) => role switch
-    {
-        ChatRole.System => "system",
-        ChatRole.User => "user",
-        ChatRole.Assistant => "assistant",
-        _ => throw new ArgumentOutOfRangeException(nameof(role), role, "Unknown chat role."),
-    };
 }

@@ -1,8 +1,9 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Threading.Channels;
 using ChatBedrock.Application;
 using ChatBedrock.Domain;
+using LLama;
+using LLama.Native;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -28,25 +29,16 @@ internal sealed class LlamaSharpLanguageModel : ILanguageModel, IDisposable
         _time = time;
     }
 
-    public async Task<ModelResponse> CompleteAsync(ModelRequest request, CancellationToken cancellationToken)
-    {
-        var text = new StringBuilder();
-        ModelStreamEnd? end = null;
-        await foreach (var update in StreamAsync(request, cancellationToken).ConfigureAwait(false))
-        {
-            switch (update)
-            {
-                case ModelTextDelta delta:
-                    text.Append(delta.Text);
-                    break;
-                case ModelStreamEnd last:
-                    end = last;
-                    break;
-            }
-        }
+    /// <summary>Computes one answer into a channel (see <see cref="LlamaModel.Generate"/>).</summary>
+    internal delegate void Generation(
+        LlamaModel model, LLamaContext context, LLamaToken[] prompt, ModelSettings settings, ChannelWriter<ModelStreamUpdate> output, CancellationToken cancellationToken);
 
-        return new ModelResponse(text.ToString(), end!.Usage, end.StopReason);
-    }
+    /// <summary><see cref="LlamaModel.Generate"/>; tests replace it to break the answer's contract on purpose.</summary>
+    internal Generation Generate { get; init; } =
+        static (model, context, prompt, settings, output, cancellationToken) => model.Generate(context, prompt, settings, output, cancellationToken);
+
+    public Task<ModelResponse> CompleteAsync(ModelRequest request, CancellationToken cancellationToken) =>
+        StreamAsync(request, cancellationToken).ToModelResponseAsync(cancellationToken);
 
     public async IAsyncEnumerable<ModelStreamUpdate> StreamAsync(ModelRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -64,7 +56,7 @@ internal sealed class LlamaSharpLanguageModel : ILanguageModel, IDisposable
             {
                 try
                 {
-                    model.Generate(context, prompt, request.Settings, channel.Writer, stop.Token);
+                    Generate(model, context, prompt, request.Settings, channel.Writer, stop.Token);
                 }
                 finally
                 {

@@ -260,26 +260,13 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
 
     private static void AddMessage(SqliteCommand command, string prefix, ChatMessage message)
     {
-        command.Parameters.AddWithValue(prefix + "Role", RoleName(message.Role));
+        command.Parameters.AddWithValue(prefix + "Role", ChatRoles.Name(message.Role));
         command.Parameters.AddWithValue(prefix + "Content", message.Content);
         command.Parameters.AddWithValue(prefix + "Time", message.Timestamp is { } time ? time.ToUnixTimeMilliseconds() : DBNull.Value);
     }
 
-    private static string RoleName(ChatRole role) => role switch
-    {
-        ChatRole.User => "user",
-        ChatRole.Assistant => "assistant",
-        ChatRole.System => "system",
-        _ => throw new ArgumentOutOfRangeException(nameof(role), role, "Unknown role."),
-    };
-
-    // The table's CHECK constraint admits only these three.
-    private static ChatRole ParseRole(string role) => role switch
-    {
-        "user" => ChatRole.User,
-        "assistant" => ChatRole.Assistant,
-        _ => ChatRole.System,
-    };
+    // The table's CHECK constraint admits only the three names.
+    private static ChatRole ParseRole(string name) => ChatRoles.TryParse(name, out var role) ? role : ChatRole.System;
 
     private ChatException Unavailable(string action, SqliteException e)
     {

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using ChatBedrock.Domain;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -59,7 +58,7 @@ public sealed partial class ContinueConversation
     {
         var (sessionId, input, modelRequest) = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
         var response = await _model.CompleteAsync(modelRequest, cancellationToken).ConfigureAwait(false);
-        return await StoreAsync(sessionId, input, response.Text, response.Usage, response.StopReason, cancellationToken).ConfigureAwait(false);
+        return await StoreAsync(sessionId, input, response, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs one turn, yielding the session id, the answer's text as the model produces it, then the stored reply.</summary>
@@ -69,28 +68,18 @@ public sealed partial class ContinueConversation
     {
         var (sessionId, input, modelRequest) = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
         yield return new ConversationStarted(sessionId);
-        var text = new StringBuilder();
-        ModelStreamEnd? end = null;
+        var answer = new ModelResponseBuilder();
         await foreach (var update in _model.StreamAsync(modelRequest, cancellationToken).ConfigureAwait(false))
         {
-            switch (update)
+            answer.Add(update);
+            if (update is ModelTextDelta delta)
             {
-                case ModelTextDelta delta:
-                    text.Append(delta.Text);
-                    yield return new ConversationDelta(delta.Text);
-                    break;
-                case ModelStreamEnd last:
-                    end = last;
-                    break;
+                yield return new ConversationDelta(delta.Text);
             }
         }
 
-        if (end is null)
-        {
-            throw new ChatException(ChatErrorCode.ModelUnavailable, "The model's answer ended before it was complete.");
-        }
-
-        var reply = await StoreAsync(sessionId, input, text.ToString(), end.Usage, end.StopReason, cancellationToken).ConfigureAwait(false);
+        var response = answer.Build();
+        var reply = await StoreAsync(sessionId, input, response, cancellationToken).ConfigureAwait(false);
         yield return new ConversationCompleted(reply);
     }
 
@@ -120,13 +109,12 @@ public sealed partial class ContinueConversation
         return (sessionId, input, new ModelRequest(_options.SystemPrompt, messages, settings));
     }
 
-    private async Task<ConversationReply> StoreAsync(
-        SessionId sessionId, ChatMessage input, string output, ModelUsage usage, string stopReason, CancellationToken cancellationToken)
+    private async Task<ConversationReply> StoreAsync(SessionId sessionId, ChatMessage input, ModelResponse response, CancellationToken cancellationToken)
     {
-        var turn = new ChatTurn(input, ChatMessage.Assistant(output, _time.GetUtcNow()));
+        var turn = new ChatTurn(input, ChatMessage.Assistant(response.Text, _time.GetUtcNow()));
         await _repository.AppendTurnAsync(sessionId, turn, cancellationToken).ConfigureAwait(false);
-        LogTurnStored(sessionId.Value, usage.InputTokens, usage.OutputTokens, stopReason);
-        return new ConversationReply(sessionId, output, usage, stopReason);
+        LogTurnStored(sessionId.Value, response.Usage.InputTokens, response.Usage.OutputTokens, response.StopReason);
+        return new ConversationReply(sessionId, response.Text, response.Usage, response.StopReason);
     }
 
     [LoggerMessage(1, LogLevel.Debug, "Turn starting for session {SessionId} (new: {IsNew}); {Stored} stored messages, {Sent} sent to the model")]

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Threading.Channels;
 using ChatBedrock.Application;
 using ChatBedrock.Domain;
 using ChatBedrock.Testing;
@@ -232,6 +233,21 @@ public sealed class LlamaSharpLanguageModelTests(TinyModels models) : LanguageMo
         response.Text.Should().Be(TinyModels.RecitedText);
     }
 
+    [Fact]
+    public async Task Complete_WhenTheGenerationEndsWithoutItsEndMarker_ThrowsModelUnavailable()
+    {
+        var options = new LlamaSharpModelOptions { ModelPath = models.Reciting, ContextSize = 512, BatchSize = 64, Threads = 1 };
+        var model = new LlamaSharpLanguageModel(Options.Create(options), NullLogger<LlamaSharpLanguageModel>.Instance, TimeProvider.System)
+        {
+            Generate = (loaded, context, prompt, settings, output, token) => loaded.Generate(context, prompt, settings, new WithoutEnd(output), token),
+        };
+        _created.Add(model);
+
+        var act = () => model.CompleteAsync(Ask("Hi"), Ct);
+
+        (await act.Should().ThrowAsync<ChatException>()).Which.Code.Should().Be(ChatErrorCode.ModelUnavailable);
+    }
+
     private LlamaSharpLanguageModel Create(string path, Action<LlamaSharpModelOptions>? configure = null)
     {
         var options = new LlamaSharpModelOptions { ModelPath = path, ContextSize = 512, BatchSize = 64, Threads = 1 };
@@ -259,4 +275,12 @@ public sealed class LlamaSharpLanguageModelTests(TinyModels models) : LanguageMo
 
     private static bool IsWholeText(string text) =>
         !text.Contains('\uFFFD', StringComparison.Ordinal) && !char.IsHighSurrogate(text[^1]) && !char.IsLowSurrogate(text[0]);
+
+    /// <summary>Passes everything on but the end marker: a generation that breaks the stream's contract.</summary>
+    private sealed class WithoutEnd(ChannelWriter<ModelStreamUpdate> inner) : ChannelWriter<ModelStreamUpdate>
+    {
+        public override bool TryWrite(ModelStreamUpdate item) => item is ModelStreamEnd || inner.TryWrite(item);
+
+        public override ValueTask<bool> WaitToWriteAsync(CancellationToken cancellationToken = default) => inner.WaitToWriteAsync(cancellationToken);
+    }
 }

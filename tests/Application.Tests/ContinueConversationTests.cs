@@ -212,6 +212,33 @@ public sealed class ContinueConversationTests
     }
 
     [Fact]
+    public async Task Stream_WhenTheModelsStreamEndsWithoutItsEndMarker_ThrowsModelUnavailableAndStoresNothing()
+    {
+        _model.Truncate("part", "ial");
+
+        var act = async () =>
+        {
+            await foreach (var _ in UseCase().StreamAsync(new ConversationRequest("q", null), Ct))
+            {
+            }
+        };
+
+        (await act.Should().ThrowAsync<ChatException>()).Which.Code.Should().Be(ChatErrorCode.ModelUnavailable);
+        _repository.Appends.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Execute_WhenTheModelsAnswerEndsWithoutItsEndMarker_ThrowsModelUnavailableAndStoresNothing()
+    {
+        _model.Truncate("partial");
+
+        var act = () => UseCase().ExecuteAsync(new ConversationRequest("q", null), Ct);
+
+        (await act.Should().ThrowAsync<ChatException>()).Which.Code.Should().Be(ChatErrorCode.ModelUnavailable);
+        _repository.Appends.Should().Be(0);
+    }
+
+    [Fact]
     public async Task Stream_WhenTheCallerStopsReading_StoresNothing()
     {
         _model.Hang("partial");

@@ -41,6 +41,13 @@ public sealed class ScriptedLanguageModel : ILanguageModel
         return this;
     }
 
+    /// <summary>The next call streams <paramref name="deltas"/> and ends without its <see cref="ModelStreamEnd"/>, as a broken adapter would.</summary>
+    public ScriptedLanguageModel Truncate(params string[] deltas)
+    {
+        _script.Enqueue(new Step(deltas, null, TimeSpan.Zero, false, Truncated: true));
+        return this;
+    }
+
     /// <summary>The next call waits <paramref name="delay"/> between deltas.</summary>
     public ScriptedLanguageModel AnswerSlowly(TimeSpan delay, params string[] deltas)
     {
@@ -48,24 +55,8 @@ public sealed class ScriptedLanguageModel : ILanguageModel
         return this;
     }
 
-    public async Task<ModelResponse> CompleteAsync(ModelRequest request, CancellationToken cancellationToken)
-    {
-        var text = new System.Text.StringBuilder();
-        ModelStreamEnd? end = null;
-        await foreach (var update in StreamAsync(request, cancellationToken).ConfigureAwait(false))
-        {
-            if (update is ModelTextDelta d)
-            {
-                text.Append(d.Text);
-            }
-            else
-            {
-                end = (ModelStreamEnd)update;
-            }
-        }
-
-        return new ModelResponse(text.ToString(), end!.Usage, end.StopReason);
-    }
+    public Task<ModelResponse> CompleteAsync(ModelRequest request, CancellationToken cancellationToken) =>
+        StreamAsync(request, cancellationToken).ToModelResponseAsync(cancellationToken);
 
     public async IAsyncEnumerable<ModelStreamUpdate> StreamAsync(ModelRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -104,9 +95,14 @@ public sealed class ScriptedLanguageModel : ILanguageModel
             await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
         }
 
+        if (step.Truncated)
+        {
+            yield break;
+        }
+
         var input = request.Messages.Sum(TokenEstimator.Estimate);
         yield return new ModelStreamEnd(new ModelUsage(input, output), stopReason);
     }
 
-    private sealed record Step(string[] Deltas, Exception? Error, TimeSpan Delay, bool Hang);
+    private sealed record Step(string[] Deltas, Exception? Error, TimeSpan Delay, bool Hang, bool Truncated = false);
 }
