@@ -129,7 +129,7 @@ internal sealed partial class HistoryTable(IAmazonDynamoDB client, DynamoDbHisto
 
     private string Permissions() => Options.Layout == DynamoDbHistoryLayout.LangChain
         ? "dynamodb:GetItem, dynamodb:UpdateItem and dynamodb:DeleteItem"
-        : "dynamodb:Query, dynamodb:PutItem and dynamodb:DeleteItem";
+        : "dynamodb:Query, dynamodb:PutItem, dynamodb:UpdateItem and dynamodb:DeleteItem";
 
     private string KeySchema() => Options.Layout == DynamoDbHistoryLayout.LangChain
         ? $"partition key {Options.PartitionKeyName} of type S, no sort key"

@@ -38,7 +38,7 @@ internal sealed partial class LangChainConversationRepository(HistoryTable table
                 }
                 else
                 {
-                    LogSkipped(table.Logger, sessionId.Value, table.Name, reason!);
+                    LogSkipped(table.Logger, sessionId.LogHandle, table.Name, reason!);
                 }
             }
 
@@ -187,7 +187,7 @@ internal sealed partial class LangChainConversationRepository(HistoryTable table
             count -= chunk.Count;
         }
 
-        LogTrimmed(table.Logger, sessionId.Value, doomed.Count, sizeBefore, sizeBefore - freed);
+        LogTrimmed(table.Logger, sessionId.LogHandle, doomed.Count, sizeBefore, sizeBefore - freed);
     }
 
     private static bool StartsTurn(AttributeValue entry) =>
@@ -209,9 +209,9 @@ internal sealed partial class LangChainConversationRepository(HistoryTable table
         },
     };
 
-    [LoggerMessage(1, LogLevel.Warning, "Skipped a stored message of session {SessionId} in table {Table}: {Reason}")]
-    private static partial void LogSkipped(ILogger logger, string sessionId, string table, string reason);
+    [LoggerMessage(1, LogLevel.Warning, "Skipped a stored message of session {Session} in table {Table}: {Reason}")]
+    private static partial void LogSkipped(ILogger logger, string session, string table, string reason);
 
-    [LoggerMessage(2, LogLevel.Warning, "Session {SessionId} reached DynamoDB's 400 KB item limit: dropped its {Dropped} oldest messages ({Before} to about {After} bytes)")]
-    private static partial void LogTrimmed(ILogger logger, string sessionId, int dropped, int before, int after);
+    [LoggerMessage(2, LogLevel.Warning, "Session {Session} reached DynamoDB's 400 KB item limit: dropped its {Dropped} oldest messages ({Before} to about {After} bytes)")]
+    private static partial void LogTrimmed(ILogger logger, string session, int dropped, int before, int after);
 }
