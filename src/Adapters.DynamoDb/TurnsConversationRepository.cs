@@ -1,3 +1,4 @@
+// Over 250 lines: numbering (counter, catch-up) belongs with the reads and writes whose invariants it keeps (ADR 0010).
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
