@@ -129,7 +129,7 @@ internal sealed partial class HistoryTable(IAmazonDynamoDB client, DynamoDbHisto
 
     private string Permissions() => Options.Layout == DynamoDbHistoryLayout.LangChain
         ? "dynamodb:GetItem, dynamodb:UpdateItem and dynamodb:DeleteItem"
-        : "dynamodb:Query, dynamodb:PutItem and dynamodb:DeleteItem";
+        : "dynamodb:Query, dynamodb:PutItem, dynamodb:UpdateItem and dynamodb:DeleteItem";
 
     private string KeySettings() => Options.Layout == DynamoDbHistoryLayout.LangChain
         ? Setting(nameof(Options.PartitionKeyName))

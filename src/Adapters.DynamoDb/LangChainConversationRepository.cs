@@ -41,7 +41,7 @@ internal sealed partial class LangChainConversationRepository(HistoryTable table
                 }
                 else
                 {
-                    LogSkipped(table.Logger, sessionId.Value, table.Name, reason!);
+                    LogSkipped(table.Logger, sessionId.LogHandle, table.Name, reason!);
                 }
             }
 
@@ -212,7 +212,7 @@ internal sealed partial class LangChainConversationRepository(HistoryTable table
         }
 
         var unshown = LangChainMessages.Unshown(doomed.Select(i => history[i]));
-        LogTrimmed(table.Logger, sessionId.Value, doomed.Count, sizeBefore, sizeBefore - freed, unshown.Count, unshown.Count == 0 ? "none" : LangChainMessages.DescribeTypes(unshown));
+        LogTrimmed(table.Logger, sessionId.LogHandle, doomed.Count, sizeBefore, sizeBefore - freed, unshown.Count, unshown.Count == 0 ? "none" : LangChainMessages.DescribeTypes(unshown));
     }
 
     private static bool StartsTurn(AttributeValue entry) =>
@@ -234,11 +234,11 @@ internal sealed partial class LangChainConversationRepository(HistoryTable table
         },
     };
 
-    [LoggerMessage(1, LogLevel.Warning, "Skipped a stored message of session {SessionId} in table {Table}: {Reason}")]
-    private static partial void LogSkipped(ILogger logger, string sessionId, string table, string reason);
+    [LoggerMessage(1, LogLevel.Warning, "Skipped a stored message of session {Session} in table {Table}: {Reason}")]
+    private static partial void LogSkipped(ILogger logger, string session, string table, string reason);
 
-    [LoggerMessage(2, LogLevel.Warning, "Session {SessionId} reached DynamoDB's 400 KB item limit: dropped its {Dropped} oldest messages ({Before} to about {After} bytes), {Unshown} of them of types ChatBedrock does not show ({UnshownTypes})")]
-    private static partial void LogTrimmed(ILogger logger, string sessionId, int dropped, int before, int after, int unshown, string unshownTypes);
+    [LoggerMessage(2, LogLevel.Warning, "Session {Session} reached DynamoDB's 400 KB item limit: dropped its {Dropped} oldest messages ({Before} to about {After} bytes), {Unshown} of them of types ChatBedrock does not show ({UnshownTypes})")]
+    private static partial void LogTrimmed(ILogger logger, string session, int dropped, int before, int after, int unshown, string unshownTypes);
 
     [LoggerMessage(6, LogLevel.Warning, "Deleted a session of {Stored} stored messages in table {Table}, {Unshown} of them of types ChatBedrock does not show ({UnshownTypes})")]
     private static partial void LogDeletedUnshown(ILogger logger, string table, int stored, int unshown, string unshownTypes);

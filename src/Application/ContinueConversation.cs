@@ -100,7 +100,7 @@ public sealed partial class ContinueConversation
         }
 
         var window = _window.Select(history, input, _options.SystemPrompt);
-        LogTurnStarting(sessionId.Value, isNew, history.Count, window.Count);
+        LogTurnStarting(sessionId.Value, sessionId.LogHandle, isNew, history.Count, window.Count);
 
         var messages = new List<ChatMessage>(window.Count + 1);
         messages.AddRange(window);
@@ -113,13 +113,14 @@ public sealed partial class ContinueConversation
     {
         var turn = new ChatTurn(input, ChatMessage.Assistant(response.Text, _time.GetUtcNow()));
         await _repository.AppendTurnAsync(sessionId, turn, cancellationToken).ConfigureAwait(false);
-        LogTurnStored(sessionId.Value, response.Usage.InputTokens, response.Usage.OutputTokens, response.StopReason);
+        LogTurnStored(sessionId.LogHandle, response.Usage.InputTokens, response.Usage.OutputTokens, response.StopReason);
         return new ConversationReply(sessionId, response.Text, response.Usage, response.StopReason);
     }
 
-    [LoggerMessage(1, LogLevel.Debug, "Turn starting for session {SessionId} (new: {IsNew}); {Stored} stored messages, {Sent} sent to the model")]
-    private partial void LogTurnStarting(string sessionId, bool isNew, int stored, int sent);
+    // The id itself only at Debug (it opens the conversation); its handle links this line to the one below.
+    [LoggerMessage(1, LogLevel.Debug, "Turn starting for session {SessionId} ({Session}, new: {IsNew}); {Stored} stored messages, {Sent} sent to the model")]
+    private partial void LogTurnStarting(string sessionId, string session, bool isNew, int stored, int sent);
 
-    [LoggerMessage(2, LogLevel.Information, "Turn stored for session {SessionId}: {InputTokens} input and {OutputTokens} output tokens, stop reason {StopReason}")]
-    private partial void LogTurnStored(string sessionId, int inputTokens, int outputTokens, string stopReason);
+    [LoggerMessage(2, LogLevel.Information, "Turn stored for session {Session}: {InputTokens} input and {OutputTokens} output tokens, stop reason {StopReason}")]
+    private partial void LogTurnStored(string session, int inputTokens, int outputTokens, string stopReason);
 }

@@ -1,4 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace ChatBedrock.Domain;
 
@@ -15,12 +17,31 @@ public readonly record struct SessionId
     /// <summary>The longest id accepted, in UTF-16 code units.</summary>
     public const int MaxLength = 128;
 
+    // Drawn once per process: handles correlate log lines of one process, and cannot be matched against
+    // guessed ids by whoever reads the logs.
+    private static readonly byte[] LogKey = RandomNumberGenerator.GetBytes(32);
+
     private readonly string? _value;
 
     private SessionId(string value) => _value = value;
 
     /// <summary>The id as text.</summary>
     public string Value => _value ?? throw new InvalidOperationException("A default SessionId has no value.");
+
+    /// <summary>
+    /// What logs say instead of the id, which is the only key to a conversation: the first 8 hex digits of
+    /// an HMAC-SHA256 of the id under a random per-process key. Lines about one conversation share it within
+    /// a process; it reveals nothing that opens the conversation.
+    /// </summary>
+    public string LogHandle
+    {
+        get
+        {
+            Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+            HMACSHA256.HashData(LogKey, Encoding.UTF8.GetBytes(Value), mac);
+            return Convert.ToHexStringLower(mac[..4]);
+        }
+    }
 
     /// <summary>Mints a new random id.</summary>
     public static SessionId New() => new(Guid.NewGuid().ToString());

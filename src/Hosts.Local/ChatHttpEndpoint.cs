@@ -44,7 +44,8 @@ internal sealed class ChatHttpEndpoint(ChatHttpHandler handler)
     {
         var (path, query) = Target(context);
         var headers = context.Request.Headers.Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString()));
-        return new ChatHttpRequest(context.Request.Method, path, query, headers, await ReadBodyAsync(context.Request.Body, maxBodyBytes, cancellationToken).ConfigureAwait(false));
+        var body = await ReadBodyAsync(context.Request.Body, maxBodyBytes, cancellationToken).ConfigureAwait(false);
+        return new ChatHttpRequest(context.Request.Method, path, query, headers, body) { ClientAborted = context.RequestAborted };
     }
 
     /// <summary>The path and query as the client sent them (still percent-encoded), as the surface expects.</summary>

@@ -224,6 +224,11 @@ public sealed partial class ChatHttpHandler
                 error = Map(exception, cancellationToken);
             }
 
+            if (ClientWentAway(request))
+            {
+                return error;
+            }
+
             await response.WriteAsync(ServerSentEvents.Event("error", ErrorJson(error)), CancellationToken.None).ConfigureAwait(false);
             LogStreamFailed(error.Type);
             return error;
@@ -323,6 +328,11 @@ public sealed partial class ChatHttpHandler
     private async Task<ChatHttpError> WriteErrorAsync(
         ChatHttpRequest request, IChatHttpResponse response, ChatHttpError error, string? allow, CancellationToken cancellationToken)
     {
+        if (ClientWentAway(request))
+        {
+            return error;
+        }
+
         var headers = new List<KeyValuePair<string, string>> { new("content-type", JsonContentType) };
         if (allow is not null)
         {
@@ -340,6 +350,18 @@ public sealed partial class ChatHttpHandler
         await response.WriteAsync(ErrorJson(error), CancellationToken.None).ConfigureAwait(false);
         LogFailed(request.Method, RouteName(request.Path), error.StatusCode, error.Type);
         return error;
+    }
+
+    /// <summary>Whether the client left: then nobody reads the answer, and no model or store failed (issue 12).</summary>
+    private bool ClientWentAway(ChatHttpRequest request)
+    {
+        if (!request.ClientAborted.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        LogClientGone(request.Method, RouteName(request.Path));
+        return true;
     }
 
     private static byte[] ErrorJson(ChatHttpError error) =>
@@ -390,6 +412,9 @@ public sealed partial class ChatHttpHandler
 
     [LoggerMessage(4, LogLevel.Error, "Unexpected failure while handling a request")]
     private partial void LogUnexpected(Exception exception);
+
+    [LoggerMessage(5, LogLevel.Information, "{Method} {Route} cancelled: the client went away")]
+    private partial void LogClientGone(string method, string route);
 
     /// <summary>A request that routing or reading rejects: unwinds to <see cref="HandleAsync"/>, which writes it.</summary>
     private sealed class RouteException(ChatHttpError error, string? allow = null) : Exception(error.Message)

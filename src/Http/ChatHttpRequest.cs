@@ -49,6 +49,13 @@ public sealed class ChatHttpRequest
     /// <summary>The whole request body.</summary>
     public ReadOnlyMemory<byte> Body { get; }
 
+    /// <summary>
+    /// Fires when the client went away (a closed tab, the page's Stop), as opposed to the deadline the
+    /// handler's own token stands for; hosts that cannot tell leave it unset. Failures after it are logged
+    /// as a cancellation, not as the error nobody receives.
+    /// </summary>
+    public CancellationToken ClientAborted { get; init; }
+
     /// <summary>The value of header <paramref name="name"/>, or null.</summary>
     public string? Header(string name) => _headers.GetValueOrDefault(name);
 }

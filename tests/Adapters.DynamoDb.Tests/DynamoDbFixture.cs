@@ -94,8 +94,12 @@ public sealed class DynamoDbFixture : IAsyncLifetime
             new GetItemRequest { TableName = LangChainTable, Key = new() { ["SessionId"] = new AttributeValue { S = id.Value } }, ConsistentRead = true },
             TestContext.Current.CancellationToken)).Item;
 
-    /// <summary>The raw items of a session in the turns table, oldest first.</summary>
+    /// <summary>The raw turn items of a session in the turns table, oldest first (not its counter item).</summary>
     public async Task<List<Dictionary<string, AttributeValue>>> GetTurnItemsAsync(SessionId id) =>
+        (await GetSessionItemsAsync(id)).Where(i => i["Turn"].N != "0").ToList();
+
+    /// <summary>Every raw item of a session in the turns table, its counter item (Turn 0) first.</summary>
+    public async Task<List<Dictionary<string, AttributeValue>>> GetSessionItemsAsync(SessionId id) =>
         (await Client.QueryAsync(
             new QueryRequest
             {
@@ -106,14 +110,36 @@ public sealed class DynamoDbFixture : IAsyncLifetime
             },
             TestContext.Current.CancellationToken)).Items;
 
-    /// <summary>A repository wired the way a host wires it, on this fixture's client.</summary>
+    /// <summary>Writes turn items as the store did before it had a counter (or as another writer would).</summary>
+    public async Task PutTurnItemsAsync(SessionId id, params int[] turns)
+    {
+        foreach (var turn in turns)
+        {
+            await Client.PutItemAsync(
+                new PutItemRequest
+                {
+                    TableName = TurnsTable,
+                    Item = new()
+                    {
+                        ["SessionId"] = new AttributeValue { S = id.Value },
+                        ["Turn"] = new AttributeValue { N = turn.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                        ["User"] = new AttributeValue { S = $"q{turn}" },
+                        ["Assistant"] = new AttributeValue { S = $"a{turn}" },
+                    },
+                },
+                TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>A repository wired the way a host wires it, on this fixture's client unless given another.</summary>
     public IConversationRepository Repository(
         DynamoDbHistoryLayout layout,
         Action<DynamoDbHistoryOptions>? configure = null,
         TimeProvider? time = null,
-        ILoggerProvider? logs = null)
+        ILoggerProvider? logs = null,
+        IAmazonDynamoDB? client = null)
     {
-        var services = new ServiceCollection().AddSingleton<IAmazonDynamoDB>(Client);
+        var services = new ServiceCollection().AddSingleton<IAmazonDynamoDB>(client ?? Client);
         services.AddLogging(builder =>
         {
             if (logs is not null)

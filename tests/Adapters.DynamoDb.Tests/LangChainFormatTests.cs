@@ -98,7 +98,7 @@ public sealed class LangChainFormatTests(DynamoDbFixture dynamo)
         messages.Select(m => m.Content).Should().Equal("q", "a");
         var skipped = logs.Collector.GetSnapshot().Where(r => r.Level == LogLevel.Warning && r.Message.StartsWith("Skipped", StringComparison.Ordinal)).ToList();
         skipped.Should().HaveCount(4);
-        skipped[0].Message.Should().Contain("'chat'").And.Contain(id.Value);
+        skipped[0].Message.Should().Contain("'chat'").And.Contain(id.LogHandle).And.NotContain(id.Value);
     }
 
     [Fact]

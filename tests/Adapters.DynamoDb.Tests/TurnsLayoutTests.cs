@@ -62,7 +62,7 @@ public sealed class TurnsLayoutTests(DynamoDbFixture dynamo)
     }
 
     [Fact]
-    public async Task Delete_SessionWithManyTurns_RemovesEveryItem()
+    public async Task Delete_SessionWithManyTurns_RemovesEveryItemAndTheCounter()
     {
         var repository = dynamo.Repository(DynamoDbHistoryLayout.Turns);
         var id = SessionId.New();
@@ -73,7 +73,7 @@ public sealed class TurnsLayoutTests(DynamoDbFixture dynamo)
 
         await repository.DeleteAsync(id, Ct);
 
-        (await dynamo.GetTurnItemsAsync(id)).Should().BeEmpty();
+        (await dynamo.GetSessionItemsAsync(id)).Should().BeEmpty();
     }
 
     [Fact]

@@ -89,4 +89,16 @@ public sealed class SessionIdTests
 
         act.Should().Throw<InvalidOperationException>();
     }
+
+    [Fact]
+    public void LogHandle_IsEightHexDigits_StableForAnId_DifferentAcrossIds_AndNotTheId()
+    {
+        var id = SessionId.Parse("0123456789abcdef");
+        var other = SessionId.Parse("0123456789abcdeg");
+
+        id.LogHandle.Should().MatchRegex("^[0-9a-f]{8}$");
+        id.LogHandle.Should().Be(SessionId.Parse("0123456789abcdef").LogHandle);
+        id.LogHandle.Should().NotBe(other.LogHandle);
+        "0123456789abcdef".Should().NotContain(id.LogHandle, "a handle is a keyed hash, not a piece of the id");
+    }
 }

@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Text;
+using ChatBedrock.Application;
+using ChatBedrock.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ChatBedrock.Http.Tests;
+
+/// <summary>
+/// A client that goes away (a closed tab, the page's Stop) is a cancellation, logged as one at Information;
+/// only the deadline is a 504 ModelTimeout at Warning (issue 12: false alerts).
+/// </summary>
+public sealed class ClientGoneTests : IDisposable
+{
+    private readonly CapturingLogs _logs = new();
+    private readonly ScriptedLanguageModel _model = new();
+    private readonly ServiceProvider _services;
+    private readonly ChatHttpHandler _handler;
+
+    public ClientGoneTests()
+    {
+        _services = new ServiceCollection()
+            .AddLogging(b => b.AddProvider(_logs).SetMinimumLevel(LogLevel.Trace))
+            .AddContinueConversation()
+            .AddInMemoryConversationRepository()
+            .AddSingleton<ILanguageModel>(_model)
+            .AddChatHttp()
+            .BuildServiceProvider();
+        _handler = _services.GetRequiredService<ChatHttpHandler>();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ClientGoneWhileTheModelAnswers_IsLoggedAsACancellation_NotAsModelTimeout(bool stream)
+    {
+        using var client = new CancellationTokenSource();
+        _model.DefaultAnswer = _ =>
+        {
+            client.Cancel(); // the client leaves while the model is answering
+            return "too late";
+        };
+
+        var (response, _) = await SendAsync(stream, client.Token, clientAborted: client.Token);
+
+        _logs.Entries.Should().NotContain(e => e.Level >= LogLevel.Warning);
+        _logs.Entries.Should().NotContain(e => e.Message.Contains("ModelTimeout", StringComparison.Ordinal) || e.Message.Contains("504", StringComparison.Ordinal));
+        _logs.Entries.Should().ContainSingle(e => e.Level == LogLevel.Information && e.Message == "POST / cancelled: the client went away");
+        response.Text.Should().NotContain("ModelTimeout", "nobody is left to read an error");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task DeadlineWhileTheModelAnswers_IsStillA504ModelTimeoutWarning(bool stream)
+    {
+        using var deadline = new CancellationTokenSource();
+        _model.DefaultAnswer = _ =>
+        {
+            deadline.Cancel();
+            return "too late";
+        };
+
+        var (_, error) = await SendAsync(stream, deadline.Token, clientAborted: CancellationToken.None);
+
+        error!.Type.Should().Be("ModelTimeout");
+        _logs.Entries.Should().Contain(e => e.Level == LogLevel.Warning && e.Message.Contains("ModelTimeout", StringComparison.Ordinal));
+        _logs.Entries.Should().NotContain(e => e.Message.Contains("went away", StringComparison.Ordinal));
+    }
+
+    public void Dispose() => _services.Dispose();
+
+    private async Task<(RecordingResponse Response, ChatHttpError? Error)> SendAsync(bool stream, CancellationToken token, CancellationToken clientAborted)
+    {
+        var headers = stream ? new Dictionary<string, string> { ["accept"] = "text/event-stream" } : null;
+        var request = new ChatHttpRequest("POST", "/", null, headers, Encoding.UTF8.GetBytes("""{"input_text": "Hi"}""")) { ClientAborted = clientAborted };
+        var response = new RecordingResponse();
+        var error = await _handler.HandleAsync(request, response, token);
+        return (response, error);
+    }
+
+    /// <summary>Keeps every log entry, at every level.</summary>
+    private sealed class CapturingLogs : ILoggerProvider
+    {
+        private readonly ConcurrentQueue<(LogLevel Level, string Message)> _entries = new();
+
+        public IReadOnlyCollection<(LogLevel Level, string Message)> Entries => _entries;
+
+        public ILogger CreateLogger(string categoryName) => new Logger(_entries);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(ConcurrentQueue<(LogLevel, string)> entries) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                entries.Enqueue((logLevel, formatter(state, exception)));
+        }
+    }
+}
