@@ -1,13 +1,12 @@
+using ChatBedrock.Application;
+
 namespace ChatBedrock.Http.Tests;
 
 public sealed class RoutingTests : IDisposable
 {
-    private readonly HttpFixture _http = new(o =>
-    {
-        o.AllowedOrigins.Add("https://chat.example.com");
-        o.Model = new ModelStatus("bedrock", "anthropic.claude-3-haiku-20240307-v1:0");
-        o.Store = "dynamodb";
-    });
+    private readonly HttpFixture _http = new(o => o.AllowedOrigins.Add("https://chat.example.com"), store: "dynamodb");
+
+    public RoutingTests() => _http.Model.Status = new ModelStatus("bedrock", "anthropic.claude-3-haiku-20240307-v1:0");
 
     [Theory]
     [InlineData(null)]
