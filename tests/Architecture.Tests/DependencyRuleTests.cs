@@ -55,7 +55,7 @@ public sealed class DependencyRuleTests
             Includes("PackageReference"));
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ChatBedrock.sln")))
