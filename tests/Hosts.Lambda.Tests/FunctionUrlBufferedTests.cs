@@ -29,6 +29,19 @@ public sealed class FunctionUrlBufferedTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UnreadableBody_FromAnAllowedOrigin_Is400WithItsCorsHeaders()
+    {
+        await using var host = LambdaHostFixture.Start(new() { ["CHAT_CORS_ALLOWED_ORIGINS"] = "https://chat.example.com" });
+        var unreadable = LambdaHostFixture.FunctionUrlEvent("POST", body: "***not base64***", headers: new() { ["origin"] = "https://chat.example.com" })
+            .Replace("\"isBase64Encoded\":false", "\"isBase64Encoded\":true", StringComparison.Ordinal);
+
+        var response = Payload(await host.InvokeAsync(unreadable));
+
+        response.GetProperty("statusCode").GetInt32().Should().Be(400);
+        response.GetProperty("headers").GetProperty("access-control-allow-origin").GetString().Should().Be("https://chat.example.com");
+    }
+
+    [Fact]
     public async Task PostWithABase64Body_IsDecoded()
     {
         var call = await _host.InvokeAsync(LambdaHostFixture.FunctionUrlEvent("POST", body: """{"input_text": "base64 body", "session_id": "s64"}""", base64: true));
