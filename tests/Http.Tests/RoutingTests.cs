@@ -86,6 +86,18 @@ public sealed class RoutingTests : IDisposable
         response.Header("vary").Should().Be("origin");
     }
 
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/sessions/x")]
+    [InlineData("/nowhere")]
+    public async Task Preflight_AllowsEveryMethodOfTheRouteTable(string path)
+    {
+        var (response, _) = await _http.SendAsync("OPTIONS", path, headers: new() { ["origin"] = "https://chat.example.com" });
+
+        response.Header("allow").Should().Be("GET, POST, DELETE, OPTIONS");
+        response.Header("access-control-allow-methods").Should().Be("GET, POST, DELETE, OPTIONS");
+    }
+
     [Fact]
     public async Task Preflight_FromAnotherOrigin_Is204WithoutCorsHeaders()
     {
