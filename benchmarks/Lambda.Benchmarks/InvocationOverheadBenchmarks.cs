@@ -63,7 +63,11 @@ public class InvocationOverheadBenchmarks
     {
         private static readonly ModelResponse Answer = new("おはようございます。新潟は晴れです。", new ModelUsage(20, 12), StopReasons.EndTurn);
 
+        private static readonly ModelStatus Status = new("instant", "instant");
+
         public Task<ModelResponse> CompleteAsync(ModelRequest request, CancellationToken cancellationToken) => Task.FromResult(Answer);
+
+        public ValueTask<ModelStatus> GetStatusAsync(CancellationToken cancellationToken) => ValueTask.FromResult(Status);
 
         public async IAsyncEnumerable<ModelStreamUpdate> StreamAsync(ModelRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
@@ -75,6 +79,8 @@ public class InvocationOverheadBenchmarks
 
     private sealed class InstantRepository : IConversationRepository
     {
+        public string Name => "instant";
+
         public Task<IReadOnlyList<ChatMessage>> LoadAsync(SessionId sessionId, int? newestLimit, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<ChatMessage>>([]);
 

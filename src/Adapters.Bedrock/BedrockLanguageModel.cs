@@ -22,9 +22,12 @@ internal sealed partial class BedrockLanguageModel : ILanguageModel
     private readonly ConverseRequestMapper _requests;
     private readonly TimeProvider _time;
     private readonly ILogger<BedrockLanguageModel> _logger;
+    private readonly BedrockConfigurationCheck _check;
 
-    public BedrockLanguageModel(BedrockRuntimeClient client, IOptions<BedrockModelOptions> options, TimeProvider time, ILogger<BedrockLanguageModel> logger)
+    public BedrockLanguageModel(
+        BedrockRuntimeClient client, IOptions<BedrockModelOptions> options, TimeProvider time, ILogger<BedrockLanguageModel> logger, BedrockConfigurationCheck check)
     {
+        _check = check;
         ArgumentNullException.ThrowIfNull(options);
         _client = client;
         _options = options.Value;
@@ -57,6 +60,8 @@ internal sealed partial class BedrockLanguageModel : ILanguageModel
             throw deadline.Timeout(e);
         }
     }
+
+    public ValueTask<ModelStatus> GetStatusAsync(CancellationToken cancellationToken) => _check.GetModelStatusAsync(cancellationToken);
 
     public async IAsyncEnumerable<ModelStreamUpdate> StreamAsync(ModelRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -18,6 +18,8 @@ namespace ChatBedrock.Adapters.DynamoDb;
 /// </summary>
 internal sealed partial class LangChainConversationRepository(HistoryTable table) : IConversationRepository
 {
+    public string Name => "dynamodb";
+
     /// <summary>After dropping old turns, the item and the new turn fit in this much, so drops are rare.</summary>
     internal const int TrimTarget = 300 * 1024;
 

@@ -16,6 +16,8 @@ namespace ChatBedrock.Adapters.DynamoDb;
 /// </summary>
 internal sealed partial class TurnsConversationRepository(HistoryTable table) : IConversationRepository
 {
+    public string Name => "dynamodb";
+
     public const string UserAttribute = "User";
     public const string AssistantAttribute = "Assistant";
     public const string UserAtAttribute = "UserAt";

@@ -16,14 +16,20 @@ namespace ChatBedrock.Adapters.LlamaSharp;
 /// </summary>
 internal sealed class LlamaSharpLanguageModel : ILanguageModel, IDisposable
 {
+    /// <summary>The provider's name in <see cref="ModelStatus"/>.</summary>
+    public const string Provider = "local";
+
     private readonly LlamaSharpModelOptions _options;
     private readonly ILogger<LlamaSharpLanguageModel> _logger;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _loading = new(1, 1);
+    private readonly ModelDownloadState? _download;
     private LlamaModel? _model;
 
-    public LlamaSharpLanguageModel(IOptions<LlamaSharpModelOptions> options, ILogger<LlamaSharpLanguageModel> logger, TimeProvider time)
+    public LlamaSharpLanguageModel(
+        IOptions<LlamaSharpModelOptions> options, ILogger<LlamaSharpLanguageModel> logger, TimeProvider time, ModelDownloadState? download = null)
     {
+        _download = download;
         _options = options.Value;
         _logger = logger;
         _time = time;
@@ -89,6 +95,17 @@ internal sealed class LlamaSharpLanguageModel : ILanguageModel, IDisposable
             await generation.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             model.ReturnContext(context);
         }
+    }
+
+    /// <summary>Ready once the file is there (a download gets its final name only after its checksum matched).</summary>
+    public ValueTask<ModelStatus> GetStatusAsync(CancellationToken cancellationToken)
+    {
+        var path = _options.ModelPath!;
+        var name = Path.GetFileName(path);
+        return ValueTask.FromResult(
+            File.Exists(path) ? new ModelStatus(Provider, name)
+            : _download is not null ? new ModelStatus(Provider, name, Ready: false, _download.Describe(name))
+            : new ModelStatus(Provider, name, Ready: false, $"The model file {path} does not exist."));
     }
 
     public void Dispose()

@@ -16,6 +16,8 @@ namespace ChatBedrock.Adapters.Sqlite;
 /// </summary>
 internal sealed partial class SqliteConversationRepository : IConversationRepository, IDisposable
 {
+    public string Name => "sqlite";
+
     /// <summary>The schema this code writes; a file with a newer one is refused rather than misread.</summary>
     internal const int SchemaVersion = 1;
 

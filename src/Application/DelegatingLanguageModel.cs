@@ -30,4 +30,8 @@ public abstract class DelegatingLanguageModel : ILanguageModel
     /// <inheritdoc />
     public virtual IAsyncEnumerable<ModelStreamUpdate> StreamAsync(ModelRequest request, CancellationToken cancellationToken) =>
         InnerModel.StreamAsync(request, cancellationToken);
+
+    /// <inheritdoc />
+    public virtual ValueTask<ModelStatus> GetStatusAsync(CancellationToken cancellationToken) =>
+        InnerModel.GetStatusAsync(cancellationToken);
 }

@@ -5,6 +5,9 @@ namespace ChatBedrock.Application;
 /// <summary>Where conversations are kept: the port every history store implements.</summary>
 public interface IConversationRepository
 {
+    /// <summary>The store's short, lower-case name as <c>GET /status</c> reports it: <c>memory</c>, <c>sqlite</c>, <c>dynamodb</c>.</summary>
+    string Name { get; }
+
     /// <summary>
     /// Loads a session's messages, oldest first; an unknown session has none. With <paramref name="newestLimit"/>
     /// the store may return only the newest messages (at least that many when it has them, keeping turns whole),

@@ -13,6 +13,13 @@ public interface ILanguageModel
     /// followed by exactly one <see cref="ModelStreamEnd"/>. Failures are raised as <see cref="ChatException"/>.
     /// </summary>
     IAsyncEnumerable<ModelStreamUpdate> StreamAsync(ModelRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Which model this is and whether it can answer now (credentials resolve, the model file is there), without
+    /// calling it: the way <c>IChatClient.GetService</c> exposes a client's metadata. Asked before every turn and
+    /// by <c>GET /status</c>, so it must be cheap; an adapter may cache a good answer.
+    /// </summary>
+    ValueTask<ModelStatus> GetStatusAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>What a model is asked: an optional system prompt and the conversation, oldest first, ending with the user's message.</summary>

@@ -4,11 +4,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers ChatBedrock's use case and the in-memory store.</summary>
+/// <summary>Registers ChatBedrock's use cases and the in-memory store.</summary>
 public static class ChatBedrockApplicationServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="ContinueConversation"/> with its options (validated at start-up) and
+    /// Registers every use case (<see cref="ContinueConversation"/> with its options, validated at start-up;
+    /// <see cref="ReadConversation"/>, <see cref="DeleteConversation"/>, <see cref="GetServiceStatus"/>) and
     /// <see cref="TimeProvider.System"/> when no time provider is registered. Calling it again only adds
     /// <paramref name="configure"/>. A model and a repository must be registered separately.
     /// </summary>
@@ -18,7 +19,11 @@ public static class ChatBedrockApplicationServiceCollectionExtensions
         services.AddValidatedOptions<ConversationOptions, ConversationOptionsValidator>(configure);
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<ServiceStatusOptions>();
         services.TryAddSingleton<ContinueConversation>();
+        services.TryAddSingleton<ReadConversation>();
+        services.TryAddSingleton<DeleteConversation>();
+        services.TryAddSingleton<GetServiceStatus>();
         return services;
     }
 

@@ -70,7 +70,7 @@ public static class ChatBedrockHostingServiceCollectionExtensions
             o.TimeToLive = settings.HistoryTimeToLive;
             o.ServiceUrl = settings.DynamoDbEndpoint ?? o.ServiceUrl;
         });
-        return services.AddChatHttp(o => o.Store = "dynamodb");
+        return services;
     }
 
     /// <summary>Registers the Bedrock model (<c>CHAT_MODEL_ID</c>, <c>CHAT_MODEL_REGION</c>); credentials are resolved on first use.</summary>
@@ -83,7 +83,7 @@ public static class ChatBedrockHostingServiceCollectionExtensions
             o.Region = settings.ModelRegion ?? o.Region;
             o.Endpoint = settings.BedrockEndpoint ?? o.Endpoint;
         });
-        return services.AddChatHttp(o => o.Model = new ModelStatus("bedrock", settings.ModelId));
+        return services;
     }
 
     /// <summary>

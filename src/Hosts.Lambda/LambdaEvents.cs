@@ -64,15 +64,35 @@ internal static class LambdaEvents
             throw new ChatException(ChatErrorCode.RequestInvalid, "The Function URL event is malformed.");
         }
 
-        var headers = (e.Headers ?? []).Where(h => h.Value is not null).Select(h => new KeyValuePair<string, string>(h.Key, h.Value!));
+        var headers = Headers(e);
         var query = e.RawQueryString ?? string.Join('&', (e.QueryStringParameters ?? [])
             .Where(p => p.Value is not null)
             .Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value!)}"));
         return new ChatHttpRequest(e.RequestContext?.Http?.Method ?? "GET", e.RawPath ?? "/", query, headers, Body(e));
     }
 
+    /// <summary>
+    /// What can be read of an event <see cref="FromFunctionUrl"/> refused (e.g. its body is not valid base64): the
+    /// method, raw path and headers, each null when the event does not even give that much.
+    /// </summary>
+    public static (string? Method, string? Path, IEnumerable<KeyValuePair<string, string>>? Headers) ReadableParts(byte[] payload)
+    {
+        try
+        {
+            var e = JsonSerializer.Deserialize(payload, LambdaJsonContext.Default.FunctionUrlRequest);
+            return e is null ? default : (e.RequestContext?.Http?.Method, e.RawPath, Headers(e));
+        }
+        catch (Exception problem) when (problem is JsonException or InvalidOperationException)
+        {
+            return default;
+        }
+    }
+
     /// <summary>A direct invocation is the seed's event <c>{"input_text", "session_id"}</c>: the same as <c>POST /</c> with it as body.</summary>
     public static ChatHttpRequest FromDirectInvocation(byte[] payload) => new("POST", "/", body: payload);
+
+    private static KeyValuePair<string, string>[] Headers(FunctionUrlRequest e) =>
+        [.. (e.Headers ?? []).Where(h => h.Value is not null).Select(h => new KeyValuePair<string, string>(h.Key, h.Value!))];
 
     private static byte[] Body(FunctionUrlRequest e)
     {

@@ -213,7 +213,7 @@ internal sealed partial class LambdaHost : IAsyncDisposable
     /// <returns>True once something reached the client (an invocation error can no longer be reported).</returns>
     private async Task<bool> AnswerHttpEventAsync(Invocation invocation, CancellationToken cancellationToken)
     {
-        ChatHttpRequest request;
+        ChatHttpRequest? request = null;
         ChatException? malformed = null;
         try
         {
@@ -221,13 +221,13 @@ internal sealed partial class LambdaHost : IAsyncDisposable
         }
         catch (ChatException problem)
         {
-            (request, malformed) = (new ChatHttpRequest("GET", "/"), problem);
+            malformed = problem;
         }
 
         if (!_streaming)
         {
             var buffered = new BufferedResponse();
-            await HandleAsync(request, malformed, buffered, cancellationToken).ConfigureAwait(false);
+            await HandleAsync(request, malformed, invocation, buffered, cancellationToken).ConfigureAwait(false);
             var payload = JsonSerializer.SerializeToUtf8Bytes(buffered.ToFunctionUrlResponse(), LambdaJsonContext.Default.FunctionUrlResponse);
             await _runtime.RespondAsync(invocation.RequestId, payload, CancellationToken.None).ConfigureAwait(false);
             return true;
@@ -239,7 +239,7 @@ internal sealed partial class LambdaHost : IAsyncDisposable
             ChatHttpError? error;
             try
             {
-                error = await HandleAsync(request, malformed, stream, cancellationToken).ConfigureAwait(false);
+                error = await HandleAsync(request, malformed, invocation, stream, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception problem) when (stream.StatusCode is not null)
             {
@@ -272,11 +272,17 @@ internal sealed partial class LambdaHost : IAsyncDisposable
         return true;
     }
 
-    /// <summary>Answers the request, or, for an event that could not be read, its error through the same mapping.</summary>
-    private async Task<ChatHttpError?> HandleAsync(ChatHttpRequest request, ChatException? malformed, IChatHttpResponse response, CancellationToken cancellationToken) =>
-        malformed is null
-            ? await _handler.HandleAsync(request, response, cancellationToken).ConfigureAwait(false)
-            : await _handler.WriteErrorAsync(request, response, malformed, cancellationToken).ConfigureAwait(false);
+    /// <summary>Answers the request, or, for an event that could not be read, its error with what could be read of it (its Origin too).</summary>
+    private async Task<ChatHttpError?> HandleAsync(ChatHttpRequest? request, ChatException? malformed, Invocation invocation, IChatHttpResponse response, CancellationToken cancellationToken)
+    {
+        if (request is not null)
+        {
+            return await _handler.HandleAsync(request, response, cancellationToken).ConfigureAwait(false);
+        }
+
+        var (method, path, headers) = LambdaEvents.ReadableParts(invocation.Payload);
+        return await _handler.HandleUnreadableAsync(method, path, headers, malformed!, response, cancellationToken).ConfigureAwait(false);
+    }
 
     private async Task ReportAsync(string requestId, ChatHttpError error)
     {

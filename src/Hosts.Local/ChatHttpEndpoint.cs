@@ -26,9 +26,10 @@ internal sealed class ChatHttpEndpoint(ChatHttpHandler handler)
             }
             catch (BadHttpRequestException problem)
             {
-                // e.g. a malformed chunked body: answered through the surface's error mapping like any bad request.
+                // e.g. a malformed chunked body: answered through the surface's error mapping like any bad request,
+                // with what was read (the headers carry Origin, so the answer keeps its CORS headers).
                 var malformed = new ChatException(ChatErrorCode.RequestInvalid, "The request body could not be read.", problem);
-                await handler.WriteErrorAsync(new ChatHttpRequest(context.Request.Method, "/"), response, malformed, cancellationToken).ConfigureAwait(false);
+                await handler.HandleUnreadableAsync(context.Request.Method, Target(context).Path, Headers(context), malformed, response, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -43,10 +44,12 @@ internal sealed class ChatHttpEndpoint(ChatHttpHandler handler)
     private static async Task<ChatHttpRequest> ReadAsync(HttpContext context, int maxBodyBytes, CancellationToken cancellationToken)
     {
         var (path, query) = Target(context);
-        var headers = context.Request.Headers.Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString()));
         var body = await ReadBodyAsync(context.Request.Body, maxBodyBytes, cancellationToken).ConfigureAwait(false);
-        return new ChatHttpRequest(context.Request.Method, path, query, headers, body) { ClientAborted = context.RequestAborted };
+        return new ChatHttpRequest(context.Request.Method, path, query, Headers(context), body) { ClientAborted = context.RequestAborted };
     }
+
+    private static IEnumerable<KeyValuePair<string, string>> Headers(HttpContext context) =>
+        context.Request.Headers.Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString()));
 
     /// <summary>The path and query as the client sent them (still percent-encoded), as the surface expects.</summary>
     private static (string Path, string Query) Target(HttpContext context)

@@ -102,7 +102,6 @@ internal static partial class LocalHost
         Stores[store](services, configuration, settings);
         services.AddChatBedrockCore(settings);
         services.Configure<ConversationOptions>(configuration.GetSection(ConversationOptions.SectionName));
-        services.AddChatHttp(o => o.Store = store.ToLowerInvariant());
         services.AddSingleton<ChatHttpEndpoint>();
 
         var app = builder.Build();
@@ -153,14 +152,15 @@ internal static partial class LocalHost
     private static async Task LogStartAsync(IServiceProvider services, ModelChoice choice, ChatBedrockSettings settings, CancellationToken cancellationToken)
     {
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("ChatBedrock.Hosts.Local");
-        var model = await services.GetRequiredService<IModelStatus>().GetAsync(cancellationToken).ConfigureAwait(false);
+        var status = await services.GetRequiredService<GetServiceStatus>().ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        var model = status.Model;
         LogModel(logger, model.Provider, model.ModelId, choice.Reason);
         if (!model.Ready)
         {
             LogModelNotReady(logger, model.Message ?? string.Empty);
         }
 
-        var store = services.GetRequiredService<IOptions<ChatHttpOptions>>().Value.Store;
+        var store = status.Store;
         var where = store == "sqlite" ? services.GetRequiredService<IOptions<SqliteHistoryOptions>>().Value.DatabasePath
             : store == "dynamodb" ? $"table {settings.TableName}"
             : "in memory, lost when the host stops";

@@ -28,7 +28,7 @@ public sealed record ChatHttpError(int StatusCode, string Type, string Message, 
             ChatException chat => FromChat(chat),
             OperationCanceledException when cancellationToken.IsCancellationRequested =>
                 new(504, nameof(ChatErrorCode.ModelTimeout), "The model did not answer before the deadline."),
-            _ => new(500, InternalErrorType, "An internal error occurred."),
+            _ => Internal(),
         };
     }
 
@@ -42,8 +42,17 @@ public sealed record ChatHttpError(int StatusCode, string Type, string Message, 
         // Not an upstream failure but this deployment's own configuration: the service is unavailable until fixed.
         ChatErrorCode.ModelNotConfigured or ChatErrorCode.StoreUnavailable => Expose(503, exception),
         ChatErrorCode.ModelTimeout => Expose(504, exception),
-        _ => new(500, InternalErrorType, "An internal error occurred."),
+        _ => Internal(),
     };
+
+    /// <summary>Nothing is at the path.</summary>
+    internal static ChatHttpError NotFound(string message = "There is nothing at this path.") => new(404, NotFoundType, message);
+
+    /// <summary>The path takes other methods, listed in <paramref name="allow"/>.</summary>
+    internal static ChatHttpError MethodNotAllowed(string allow) => new(405, MethodNotAllowedType, $"This path accepts {allow}.");
+
+    /// <summary>A failure the client learns nothing more about.</summary>
+    internal static ChatHttpError Internal() => new(500, InternalErrorType, "An internal error occurred.");
 
     // ChatException messages are written for callers (no secrets, no stack); they are shown as they are.
     private static ChatHttpError Expose(int status, ChatException exception) => new(status, exception.Code.ToString(), exception.Message);

@@ -55,6 +55,12 @@ internal static class ChatRequestReader
         return new ConversationRequest(input, session);
     }
 
+    /// <summary>A turn's request: the query of a <c>GET</c>, else the JSON body, refused past <paramref name="maxBodyBytes"/>.</summary>
+    public static ConversationRequest FromRequest(ChatHttpRequest request, int maxBodyBytes) =>
+        request.Method == "GET" ? FromQuery(request.QueryString)
+        : request.Body.Length > maxBodyBytes ? throw new ChatException(ChatErrorCode.RequestTooLarge, $"The request body is larger than {maxBodyBytes} bytes.")
+        : FromJson(request.Body.Span);
+
     /// <summary>Reads <c>input_text</c> and <c>session_id</c> from a raw query string; absent ones are null.</summary>
     public static ConversationRequest FromQuery(string queryString) =>
         new(QueryValue(queryString, InputText), QueryValue(queryString, SessionIdName));

@@ -1,10 +1,10 @@
 namespace ChatBedrock.Http;
 
 /// <summary>The CORS headers for an origin the options allow; nothing for any other origin.</summary>
-internal sealed class Cors(ChatHttpOptions options)
+/// <param name="options">The allowed origins.</param>
+/// <param name="allowedMethods">What a preflight is told: every method of the route table.</param>
+internal sealed class Cors(ChatHttpOptions options, string allowedMethods)
 {
-    public const string AllowedMethods = "GET, POST, DELETE, OPTIONS";
-
     private readonly bool _anyOrigin = options.AllowedOrigins.Contains("*");
     private readonly HashSet<string> _origins = new(options.AllowedOrigins.Select(Normalize), StringComparer.OrdinalIgnoreCase);
 
@@ -25,7 +25,7 @@ internal sealed class Cors(ChatHttpOptions options)
             : origin.TrimEnd('/');
 
     /// <summary>Adds the headers of a simple or actual request.</summary>
-    public void AddHeaders(ChatHttpRequest request, List<KeyValuePair<string, string>> headers)
+    public void AddHeaders(string? origin, List<KeyValuePair<string, string>> headers)
     {
         // With a list of origins every answer depends on Origin, also one without CORS headers (e.g. to a
         // request without Origin): a shared cache must not hand it to an allowed origin.
@@ -34,7 +34,7 @@ internal sealed class Cors(ChatHttpOptions options)
             headers.Add(new("vary", "origin"));
         }
 
-        if (request.Header("origin") is not { Length: > 0 } origin)
+        if (origin is not { Length: > 0 })
         {
             return;
         }
@@ -56,16 +56,16 @@ internal sealed class Cors(ChatHttpOptions options)
     }
 
     /// <summary>Adds the headers of a preflight request, when its origin is allowed.</summary>
-    public void AddPreflightHeaders(ChatHttpRequest request, List<KeyValuePair<string, string>> headers)
+    public void AddPreflightHeaders(string? origin, List<KeyValuePair<string, string>> headers)
     {
         var before = headers.Count;
-        AddHeaders(request, headers);
+        AddHeaders(origin, headers);
         if (headers.Count == before)
         {
             return;
         }
 
-        headers.Add(new("access-control-allow-methods", AllowedMethods));
+        headers.Add(new("access-control-allow-methods", allowedMethods));
         headers.Add(new("access-control-allow-headers", "content-type, accept"));
         headers.Add(new("access-control-max-age", "600"));
     }

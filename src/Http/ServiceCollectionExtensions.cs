@@ -1,5 +1,7 @@
 using ChatBedrock.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -8,16 +10,21 @@ public static class ChatBedrockHttpServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="ChatHttpHandler"/> with its options (validated at start-up). Calling it again only
-    /// adds <paramref name="configure"/>. The use case, a model and a repository must be registered too. The model's
-    /// status is <see cref="ChatHttpOptions.Model"/> unless an <see cref="IModelStatus"/> is registered.
+    /// adds <paramref name="configure"/>. The Application's use cases (<c>AddContinueConversation</c>), a model and a
+    /// repository must be registered too; <c>GET /status</c> reports what they say of themselves.
     /// </summary>
     public static IServiceCollection AddChatHttp(this IServiceCollection services, Action<ChatHttpOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddValidatedOptions<ChatHttpOptions, ChatHttpOptionsValidator>(configure);
 
-        services.TryAddSingleton<IModelStatus, OptionsModelStatus>();
-        services.TryAddSingleton<ChatHttpHandler>();
+        services.TryAddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<ChatHttpOptions>>();
+            var routes = ChatRoutes.Create(provider);
+            var writer = new ChatResponseWriter(new Cors(options.Value, routes.AllowedMethods), provider.GetRequiredService<ILogger<ChatHttpHandler>>());
+            return new ChatHttpHandler(routes, writer, options);
+        });
         return services;
     }
 }

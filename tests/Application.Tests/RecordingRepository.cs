@@ -10,6 +10,8 @@ internal sealed class RecordingRepository : IConversationRepository
     private readonly IConversationRepository _inner = new ServiceCollection().AddInMemoryConversationRepository()
         .BuildServiceProvider().GetRequiredService<IConversationRepository>();
 
+    public string Name => "recording";
+
     public ConcurrentQueue<int?> LoadLimits { get; } = new();
 
     public int Appends;

@@ -1,6 +1,5 @@
 using ChatBedrock.Application;
 using ChatBedrock.Hosts.Local.Models;
-using ChatBedrock.Http;
 using ChatBedrock.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,7 +19,7 @@ internal sealed class ScriptedModelProvider(ScriptedLanguageModel model) : IMode
 
     public void Register(IServiceCollection services, ModelProviderContext context)
     {
+        model.Status = new ModelStatus(ProviderName, ModelId);
         services.TryAddSingleton<ILanguageModel>(model);
-        services.AddChatHttp(o => o.Model = new ModelStatus(ProviderName, ModelId));
     }
 }

@@ -92,17 +92,46 @@ public sealed class ErrorMappingTests : IDisposable
     }
 
     [Fact]
-    public async Task ErrorWrittenByAHost_UsesTheSameMapping()
+    public async Task UnreadableRequest_IsAnsweredThroughTheSameMapping()
     {
-        var request = new ChatHttpRequest("POST", "/");
         var response = new RecordingResponse();
 
-        var error = await _http.Handler.WriteErrorAsync(
-            request, response, new ChatException(ChatErrorCode.RequestInvalid, "The body is not valid base64."), TestContext.Current.CancellationToken);
+        var error = await _http.Handler.HandleUnreadableAsync(
+            "POST", "/", headers: null, new ChatException(ChatErrorCode.RequestInvalid, "The body is not valid base64."), response, TestContext.Current.CancellationToken);
 
         error.StatusCode.Should().Be(400);
         response.StatusCode.Should().Be(400);
         response.Json.GetProperty("error").GetProperty("message").GetString().Should().Be("The body is not valid base64.");
+    }
+
+    [Theory]
+    [InlineData("POST", "/")]
+    [InlineData(null, null)]
+    public async Task UnreadableRequest_FromAnAllowedOrigin_CarriesItsCorsHeaders(string? method, string? path)
+    {
+        using var http = new HttpFixture(o => o.AllowedOrigins.Add("https://chat.example.com"));
+        var response = new RecordingResponse();
+        var headers = new Dictionary<string, string> { ["Origin"] = "https://chat.example.com", ["content-type"] = "application/json" };
+
+        await http.Handler.HandleUnreadableAsync(
+            method, path, headers, new ChatException(ChatErrorCode.RequestInvalid, "The request body could not be read."), response, TestContext.Current.CancellationToken);
+
+        response.StatusCode.Should().Be(400);
+        response.Header("access-control-allow-origin").Should().Be("https://chat.example.com", "a browser shows the error only with it");
+        response.Header("access-control-expose-headers").Should().Be("retry-after");
+        response.Header("vary").Should().Be("origin");
+    }
+
+    [Fact]
+    public async Task UnreadableRequest_FromAnotherOrigin_CarriesNoCorsHeaders()
+    {
+        using var http = new HttpFixture(o => o.AllowedOrigins.Add("https://chat.example.com"));
+        var response = new RecordingResponse();
+
+        await http.Handler.HandleUnreadableAsync(
+            "POST", "/", [new("origin", "https://evil.example")], new ChatException(ChatErrorCode.RequestInvalid, "Unreadable."), response, TestContext.Current.CancellationToken);
+
+        response.Header("access-control-allow-origin").Should().BeNull();
     }
 
     public void Dispose() => _http.Dispose();

@@ -1,27 +1,22 @@
 using System.Text;
 using ChatBedrock.Application;
+using ChatBedrock.Domain;
 using ChatBedrock.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatBedrock.Http.Tests;
 
-/// <summary>A handler over the in-memory store and a scripted model.</summary>
+/// <summary>A handler over the in-memory store (named <c>store</c> in <c>GET /status</c>) and a scripted model.</summary>
 internal sealed class HttpFixture : IDisposable
 {
     private readonly ServiceProvider _services;
 
-    public HttpFixture(Action<ChatHttpOptions>? configure = null, IModelStatus? modelStatus = null)
+    public HttpFixture(Action<ChatHttpOptions>? configure = null, string store = "memory")
     {
-        var services = new ServiceCollection();
-        if (modelStatus is not null)
-        {
-            services.AddSingleton(modelStatus);
-        }
-
-        _services = services
+        _services = new ServiceCollection()
             .AddLogging()
             .AddContinueConversation()
-            .AddInMemoryConversationRepository()
+            .AddSingleton<IConversationRepository>(new NamedRepository(store))
             .AddSingleton<ILanguageModel>(Model)
             .AddChatHttp(configure)
             .BuildServiceProvider();
@@ -53,4 +48,21 @@ internal sealed class HttpFixture : IDisposable
         SendAsync("POST", "/", body: body, headers: new() { ["Accept"] = "text/event-stream" });
 
     public void Dispose() => _services.Dispose();
+
+    /// <summary>The in-memory store under another name, as a real store would report itself.</summary>
+    private sealed class NamedRepository(string name) : IConversationRepository
+    {
+        private readonly IConversationRepository _inner = new ServiceCollection().AddInMemoryConversationRepository()
+            .BuildServiceProvider().GetRequiredService<IConversationRepository>();
+
+        public string Name => name;
+
+        public Task<IReadOnlyList<ChatMessage>> LoadAsync(SessionId sessionId, int? newestLimit, CancellationToken cancellationToken) =>
+            _inner.LoadAsync(sessionId, newestLimit, cancellationToken);
+
+        public Task AppendTurnAsync(SessionId sessionId, ChatTurn turn, CancellationToken cancellationToken) =>
+            _inner.AppendTurnAsync(sessionId, turn, cancellationToken);
+
+        public Task DeleteAsync(SessionId sessionId, CancellationToken cancellationToken) => _inner.DeleteAsync(sessionId, cancellationToken);
+    }
 }

@@ -1,3 +1,4 @@
+using ChatBedrock.Application;
 using ChatBedrock.Domain;
 
 namespace ChatBedrock.Http.Tests;
@@ -5,16 +6,15 @@ namespace ChatBedrock.Http.Tests;
 public sealed class ModelStatusTests : IDisposable
 {
     private const string WhatToDo = "No usable AWS credentials were found for Bedrock. Set AWS_PROFILE.";
-    private readonly SwitchableModelStatus _status = new();
-    private readonly HttpFixture _http;
+    private readonly HttpFixture _http = new(store: "sqlite");
 
-    public ModelStatusTests() => _http = new HttpFixture(o => o.Store = "sqlite", _status);
+    public ModelStatusTests() => _http.Model.Status = new ModelStatus("local", "model.gguf");
 
     [Fact]
     public async Task Status_IsReadFromTheModelStatusAtEveryRequest()
     {
         var (before, _) = await _http.SendAsync("GET", "/status");
-        _status.Current = new ModelStatus("bedrock", "anthropic.claude-3-haiku-20240307-v1:0", Ready: false, WhatToDo);
+        _http.Model.Status = new ModelStatus("bedrock", "anthropic.claude-3-haiku-20240307-v1:0", Ready: false, WhatToDo);
         var (after, _) = await _http.SendAsync("GET", "/status");
 
         before.Json.GetProperty("model").GetProperty("ready").GetBoolean().Should().BeTrue();
@@ -31,7 +31,7 @@ public sealed class ModelStatusTests : IDisposable
     [InlineData(true)]
     public async Task Post_WhileTheModelIsNotReady_Is503ModelNotConfiguredWithWhatToDo(bool stream)
     {
-        _status.Current = new ModelStatus("local", "model.gguf", Ready: false, WhatToDo);
+        _http.Model.Status = new ModelStatus("local", "model.gguf", Ready: false, WhatToDo);
 
         var (response, error) = stream ? await _http.StreamAsync("""{"input_text": "hello"}""") : await _http.PostAsync("""{"input_text": "hello"}""");
 
@@ -46,7 +46,7 @@ public sealed class ModelStatusTests : IDisposable
     [Fact]
     public async Task Get_WhileTheModelIsNotReady_StillServesThePageAndHistory()
     {
-        _status.Current = new ModelStatus("local", "model.gguf", Ready: false, WhatToDo);
+        _http.Model.Status = new ModelStatus("local", "model.gguf", Ready: false, WhatToDo);
 
         var (page, _) = await _http.SendAsync("GET", "/");
         var (history, _) = await _http.SendAsync("GET", "/sessions/someone/messages");
@@ -58,9 +58,9 @@ public sealed class ModelStatusTests : IDisposable
     [Fact]
     public async Task Post_OnceTheModelBecomesReady_Answers()
     {
-        _status.Current = new ModelStatus("local", "model.gguf", Ready: false, WhatToDo);
+        _http.Model.Status = new ModelStatus("local", "model.gguf", Ready: false, WhatToDo);
         var (refused, _) = await _http.PostAsync("""{"input_text": "hello"}""");
-        _status.Current = new ModelStatus("local", "model.gguf");
+        _http.Model.Status = new ModelStatus("local", "model.gguf");
 
         var (answered, _) = await _http.PostAsync("""{"input_text": "hello"}""");
 
@@ -70,11 +70,4 @@ public sealed class ModelStatusTests : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
-
-    private sealed class SwitchableModelStatus : IModelStatus
-    {
-        public ModelStatus Current { get; set; } = new("local", "model.gguf");
-
-        public ValueTask<ModelStatus> GetAsync(CancellationToken cancellationToken) => ValueTask.FromResult(Current);
-    }
 }

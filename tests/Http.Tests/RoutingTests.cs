@@ -1,13 +1,12 @@
+using ChatBedrock.Application;
+
 namespace ChatBedrock.Http.Tests;
 
 public sealed class RoutingTests : IDisposable
 {
-    private readonly HttpFixture _http = new(o =>
-    {
-        o.AllowedOrigins.Add("https://chat.example.com");
-        o.Model = new ModelStatus("bedrock", "anthropic.claude-3-haiku-20240307-v1:0");
-        o.Store = "dynamodb";
-    });
+    private readonly HttpFixture _http = new(o => o.AllowedOrigins.Add("https://chat.example.com"), store: "dynamodb");
+
+    public RoutingTests() => _http.Model.Status = new ModelStatus("bedrock", "anthropic.claude-3-haiku-20240307-v1:0");
 
     [Theory]
     [InlineData(null)]
@@ -85,6 +84,18 @@ public sealed class RoutingTests : IDisposable
         response.Header("access-control-allow-methods").Should().Contain("POST");
         response.Header("access-control-allow-headers").Should().Contain("content-type");
         response.Header("vary").Should().Be("origin");
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/sessions/x")]
+    [InlineData("/nowhere")]
+    public async Task Preflight_AllowsEveryMethodOfTheRouteTable(string path)
+    {
+        var (response, _) = await _http.SendAsync("OPTIONS", path, headers: new() { ["origin"] = "https://chat.example.com" });
+
+        response.Header("allow").Should().Be("GET, POST, DELETE, OPTIONS");
+        response.Header("access-control-allow-methods").Should().Be("GET, POST, DELETE, OPTIONS");
     }
 
     [Fact]

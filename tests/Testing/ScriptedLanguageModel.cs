@@ -17,6 +17,9 @@ public sealed class ScriptedLanguageModel : ILanguageModel
     /// <summary>Answer given when no step is scripted: echoes the last user message.</summary>
     public Func<ModelRequest, string> DefaultAnswer { get; set; } = r => $"echo: {r.Messages[^1].Content}";
 
+    /// <summary>What <see cref="GetStatusAsync"/> reports, read at every call: a test may make the model unready.</summary>
+    public ModelStatus Status { get; set; } = new("scripted", "scripted-model");
+
     /// <summary>Every request received, in order.</summary>
     public IReadOnlyCollection<ModelRequest> Requests => _requests;
 
@@ -57,6 +60,8 @@ public sealed class ScriptedLanguageModel : ILanguageModel
 
     public Task<ModelResponse> CompleteAsync(ModelRequest request, CancellationToken cancellationToken) =>
         StreamAsync(request, cancellationToken).ToModelResponseAsync(cancellationToken);
+
+    public ValueTask<ModelStatus> GetStatusAsync(CancellationToken cancellationToken) => ValueTask.FromResult(Status);
 
     public async IAsyncEnumerable<ModelStreamUpdate> StreamAsync(ModelRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

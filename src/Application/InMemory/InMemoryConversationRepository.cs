@@ -8,6 +8,8 @@ internal sealed class InMemoryConversationRepository : IConversationRepository
 {
     private readonly ConcurrentDictionary<string, List<ChatMessage>> _sessions = new(StringComparer.Ordinal);
 
+    public string Name => "memory";
+
     public Task<IReadOnlyList<ChatMessage>> LoadAsync(SessionId sessionId, int? newestLimit, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

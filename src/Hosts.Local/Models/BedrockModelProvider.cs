@@ -1,7 +1,6 @@
 using ChatBedrock.Adapters.Bedrock;
+using ChatBedrock.Application;
 using ChatBedrock.Hosting;
-using ChatBedrock.Http;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace ChatBedrock.Hosts.Local.Models;
@@ -33,29 +32,14 @@ internal sealed class BedrockModelProvider : IModelProvider
 
     public void Register(IServiceCollection services, ModelProviderContext context)
     {
-        // First: the HTTP surface's registration (through AddChatBedrockBedrockModel) only adds a static status if none is there.
-        services.TryAddSingleton<IModelStatus, BedrockModelStatus>();
         AddModel(services, context);
+        // The adapter says which credentials or region are missing; the host knows its other model.
+        services.Configure<ServiceStatusOptions>(o => o.ModelNotReadyAdvice = "Or start the host with --model-provider local to chat with a local model instead.");
     }
 
     private static void AddModel(IServiceCollection services, ModelProviderContext context)
     {
         services.AddChatBedrockBedrockModel(context.Settings);
         services.Configure<BedrockModelOptions>(context.Configuration.GetSection(BedrockModelOptions.SectionName));
-    }
-
-    /// <summary>Ready while credentials resolve; asked again at every call, so `aws sso login` needs no restart.</summary>
-    private sealed class BedrockModelStatus(BedrockConfigurationCheck check, IOptions<BedrockModelOptions> options) : IModelStatus
-    {
-        private readonly string _modelId = options.Value.ModelId;
-
-        public async ValueTask<ModelStatus> GetAsync(CancellationToken cancellationToken)
-        {
-            var status = await check.CheckAsync(cancellationToken).ConfigureAwait(false);
-            return status.IsConfigured
-                ? new ModelStatus("bedrock", _modelId)
-                : new ModelStatus("bedrock", _modelId, Ready: false,
-                    $"{status.Description} Or start the host with --model-provider local to chat with a local model instead.");
-        }
     }
 }

@@ -4,7 +4,8 @@ namespace ChatBedrock.Hosts.Local.Models;
 
 /// <summary>
 /// A model the local host can answer with, named by <c>--model-provider</c>. It registers the
-/// <see cref="Application.ILanguageModel"/> and a live <see cref="Http.IModelStatus"/>; routes, store and page
+/// <see cref="Application.ILanguageModel"/> (which reports its own status) and the host's advice for when it is
+/// not ready; routes, store and page
 /// stay the same whichever is chosen, so another adapter slots in as one more provider in
 /// <see cref="LocalHostOptions.ModelProviders"/>.
 /// </summary>
@@ -16,7 +17,7 @@ internal interface IModelProvider
     /// <summary>For <c>--model-provider auto</c>: whether it can answer as configured (it may still need a download).</summary>
     Task<ModelProbe> ProbeAsync(ModelProviderContext context, CancellationToken cancellationToken);
 
-    /// <summary>Registers the model and its status, giving way to services registered before (a test's fakes).</summary>
+    /// <summary>Registers the model, giving way to services registered before (a test's fakes).</summary>
     void Register(IServiceCollection services, ModelProviderContext context);
 }
 

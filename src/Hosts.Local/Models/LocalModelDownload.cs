@@ -8,7 +8,8 @@ namespace ChatBedrock.Hosts.Local.Models;
 /// with what to do. Stopping the host keeps the partial file, and the next start resumes it.
 /// </summary>
 internal sealed partial class LocalModelDownload(
-    LocalModelStatus model,
+    LocalModelLocation model,
+    ModelDownloadState state,
     IProgress<DownloadProgress> progressBar,
     IHttpClientFactory httpClients,
     ILogger<LocalModelDownload> logger) : BackgroundService
@@ -27,7 +28,7 @@ internal sealed partial class LocalModelDownload(
         try
         {
             var downloader = new ModelDownloader(httpClients.CreateClient(HttpClientName));
-            await downloader.EnsureDownloadedAsync(file, model.Directory, new Both(model, progressBar), stoppingToken).ConfigureAwait(false);
+            await downloader.EnsureDownloadedAsync(file, model.Directory, new Both(state, progressBar), stoppingToken).ConfigureAwait(false);
             LogDownloaded(model.Path);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -37,13 +38,13 @@ internal sealed partial class LocalModelDownload(
         catch (Domain.ChatException problem)
         {
             // The host keeps serving: the page and the API say what to do. The message says what went wrong.
-            model.Failed(problem.Message);
+            state.Failed($"{problem.Message} {LocalModelProvider.Alternatives}");
             LogFailed(problem.Message, exception: null);
         }
         catch (Exception problem)
         {
             var message = $"The local model could not be downloaded ({problem.Message}).";
-            model.Failed(message);
+            state.Failed($"{message} {LocalModelProvider.Alternatives}");
             LogFailed(message, problem);
         }
     }

@@ -1,6 +1,5 @@
 using ChatBedrock.Adapters.LlamaSharp;
 using ChatBedrock.Application;
-using ChatBedrock.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +15,10 @@ namespace ChatBedrock.Hosts.Local.Models;
 /// <param name="progressOutput">Where the download's progress bar is drawn; null for the console (standard error).</param>
 internal sealed class LocalModelProvider(ModelFile defaultModel, string? modelDirectory = null, TextWriter? progressOutput = null) : IModelProvider
 {
+    /// <summary>Added to the adapter's status when the model is not ready: other ways to get a model in this host.</summary>
+    internal const string Alternatives =
+        "Or start the host with --model <path of a GGUF chat model>, or give it AWS credentials and a region and use --model-provider bedrock.";
+
     public LocalModelProvider()
         : this(ModelFile.Default)
     {
@@ -33,7 +36,6 @@ internal sealed class LocalModelProvider(ModelFile defaultModel, string? modelDi
         services.Configure<LlamaSharpModelOptions>(context.Configuration.GetSection(LlamaSharpModelOptions.SectionName));
         services.AddLlamaSharpLanguageModel(o => o.ModelPath = model.Path);
         services.TryAddSingleton(model);
-        services.TryAddSingleton<IModelStatus>(provider => provider.GetRequiredService<LocalModelStatus>());
 
         // The model's context holds the prompt and the answer; ChatBedrock's own estimate must leave room for both.
         if (context.Configuration[$"{ConversationOptions.SectionName}:{nameof(ConversationOptions.MaxContextTokens)}"] is null)
@@ -42,8 +44,16 @@ internal sealed class LocalModelProvider(ModelFile defaultModel, string? modelDi
                 conversation.MaxContextTokens = Math.Max(100, llama.Value.ContextSize - conversation.MaxTokens));
         }
 
-        if (model.Download is not null)
+        if (model.Download is null)
         {
+            // The adapter says the file is missing; the host knows how to give it one.
+            services.Configure<ServiceStatusOptions>(o => o.ModelNotReadyAdvice =
+                "Start the host with --model <path of a GGUF chat model>, or without --model to download the default model.");
+        }
+        else
+        {
+            // The model's status follows the download (its failures carry what to do: see LocalModelDownload).
+            services.TryAddSingleton(new ModelDownloadState(model.Download));
             services.AddHttpClient(LocalModelDownload.HttpClientName);
             services.TryAddSingleton<IProgress<DownloadProgress>>(progressOutput is null
                 ? ConsoleDownloadProgress.ForConsole($"Downloading {model.Download.FileName}")
@@ -52,8 +62,8 @@ internal sealed class LocalModelProvider(ModelFile defaultModel, string? modelDi
         }
     }
 
-    private LocalModelStatus Locate(ModelProviderContext context) =>
+    private LocalModelLocation Locate(ModelProviderContext context) =>
         context.Configuration[$"{LlamaSharpModelOptions.SectionName}:{nameof(LlamaSharpModelOptions.ModelPath)}"] is { } given && !string.IsNullOrWhiteSpace(given)
-            ? new LocalModelStatus(Path.GetFullPath(given.Trim()), download: null, directory: null)
-            : new LocalModelStatus(ModelDownloader.PathOf(defaultModel, modelDirectory), defaultModel, modelDirectory);
+            ? new LocalModelLocation(Path.GetFullPath(given.Trim()), Download: null, Directory: null)
+            : new LocalModelLocation(ModelDownloader.PathOf(defaultModel, modelDirectory), defaultModel, modelDirectory);
 }

@@ -1,0 +1,67 @@
+using ChatBedrock.Domain;
+using ChatBedrock.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChatBedrock.Application.Tests;
+
+/// <summary><see cref="ReadConversation"/> and <see cref="DeleteConversation"/>.</summary>
+public sealed class SessionUseCaseTests
+{
+    private readonly RecordingRepository _repository = new();
+    private readonly ServiceProvider _services;
+
+    public SessionUseCaseTests() =>
+        _services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton<ILanguageModel, ScriptedLanguageModel>()
+            .AddSingleton<IConversationRepository>(_repository)
+            .AddContinueConversation()
+            .BuildServiceProvider();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Read_ReturnsTheWholeConversationOldestFirst_WithoutSystemMessages()
+    {
+        var id = SessionId.Parse("s1");
+        await _repository.SeedAsync(id, pairs: 2);
+        await _repository.AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q2"), ChatMessage.Assistant("a2")), Ct);
+
+        var transcript = await _services.GetRequiredService<ReadConversation>().ExecuteAsync("s1", Ct);
+
+        transcript.SessionId.Should().Be(id);
+        transcript.Messages.Select(m => m.Content).Should().Equal("q0", "a0", "q1", "a1", "q2", "a2");
+        _repository.LoadLimits.Should().Equal([null], "a reader sees the whole conversation");
+    }
+
+    [Fact]
+    public async Task Read_OfAnUnknownSession_HasNoMessages()
+    {
+        var transcript = await _services.GetRequiredService<ReadConversation>().ExecuteAsync("nobody", Ct);
+
+        transcript.Messages.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("../etc")]
+    public async Task ReadOrDelete_WithAnInvalidId_IsSessionIdInvalid(string id)
+    {
+        var read = () => _services.GetRequiredService<ReadConversation>().ExecuteAsync(id, Ct);
+        var delete = () => _services.GetRequiredService<DeleteConversation>().ExecuteAsync(id, Ct);
+
+        (await read.Should().ThrowAsync<ChatException>()).Which.Code.Should().Be(ChatErrorCode.SessionIdInvalid);
+        (await delete.Should().ThrowAsync<ChatException>()).Which.Code.Should().Be(ChatErrorCode.SessionIdInvalid);
+    }
+
+    [Fact]
+    public async Task Delete_ForgetsTheConversation()
+    {
+        var id = SessionId.Parse("gone");
+        await _repository.SeedAsync(id, pairs: 1);
+
+        await _services.GetRequiredService<DeleteConversation>().ExecuteAsync("gone", Ct);
+
+        (await _repository.LoadAsync(id, null, Ct)).Should().BeEmpty();
+    }
+}
