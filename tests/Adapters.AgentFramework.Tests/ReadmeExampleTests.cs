@@ -2,6 +2,7 @@
 #pragma warning disable xUnit1051
 
 using ChatBedrock.Adapters.AgentFramework;
+using ChatBedrock.Testing;
 using ChatBedrock.Testing.ExtensionsAI;
 using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
@@ -34,5 +35,11 @@ public sealed class ReadmeExampleTests
         // README: end
 
         session.GetChatBedrockSessionId().Should().NotBeNull();
+    }
+
+    [Fact]
+    public void TheReadme_ShowsExactlyThisCode()
+    {
+        ReadmeSnippets.Readme().Should().Contain(ReadmeSnippets.FromSource("tests/Adapters.AgentFramework.Tests/ReadmeExampleTests.cs", "agent history"));
     }
 }

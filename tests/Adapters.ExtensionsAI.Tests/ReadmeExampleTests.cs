@@ -2,6 +2,7 @@
 #pragma warning disable xUnit1051
 
 using ChatBedrock.Application;
+using ChatBedrock.Testing;
 using ChatBedrock.Testing.ExtensionsAI;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,7 +37,7 @@ public sealed class ReadmeExampleTests
     [Fact]
     public async Task AnyModel_IsAChatClientWithMiddleware()
     {
-        ILanguageModel model = new Testing.ScriptedLanguageModel().Answer("Hello from ChatBedrock");
+        ILanguageModel model = new ScriptedLanguageModel().Answer("Hello from ChatBedrock");
         using var loggerFactory = LoggerFactory.Create(_ => { });
 
         // README: model as chat client
@@ -51,5 +52,13 @@ public sealed class ReadmeExampleTests
         // README: end
 
         response.Text.Should().Be("Hello from ChatBedrock");
+    }
+
+    [Theory]
+    [InlineData("chat client as model")]
+    [InlineData("model as chat client")]
+    public void TheReadme_ShowsExactlyThisCode(string snippet)
+    {
+        ReadmeSnippets.Readme().Should().Contain(ReadmeSnippets.FromSource("tests/Adapters.ExtensionsAI.Tests/ReadmeExampleTests.cs", snippet));
     }
 }
