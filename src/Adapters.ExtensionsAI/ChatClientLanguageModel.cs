@@ -23,9 +23,6 @@ internal sealed partial class ChatClientLanguageModel : ILanguageModel
     /// <summary>The client behind this model (also what <c>AsChatClient</c> unwraps to).</summary>
     public IChatClient Client { get; }
 
-    /// <summary>What the client says of itself; a status report (provider, default model id) reads it from here.</summary>
-    public ChatClientMetadata? Metadata => Client.GetService<ChatClientMetadata>();
-
     public async Task<ModelResponse> CompleteAsync(ModelRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
