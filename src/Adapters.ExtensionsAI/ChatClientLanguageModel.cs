@@ -23,6 +23,16 @@ internal sealed partial class ChatClientLanguageModel : ILanguageModel
     /// <summary>The client behind this model (also what <c>AsChatClient</c> unwraps to).</summary>
     public IChatClient Client { get; }
 
+    /// <summary>
+    /// What the client's <see cref="ChatClientMetadata"/> says (provider and default model); an <see cref="IChatClient"/>
+    /// has no notion of readiness, so it is always ready and its own failures speak at the first call.
+    /// </summary>
+    public ValueTask<ModelStatus> GetStatusAsync(CancellationToken cancellationToken)
+    {
+        var metadata = Client.GetService<ChatClientMetadata>();
+        return ValueTask.FromResult(new ModelStatus(metadata?.ProviderName ?? "extensions-ai", metadata?.DefaultModelId ?? string.Empty, Ready: true, Message: null));
+    }
+
     public async Task<ModelResponse> CompleteAsync(ModelRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -148,6 +148,8 @@ public sealed class ConversationHistoryProviderTests
     /// <summary>Records what the provider asks of a store.</summary>
     private sealed class RecordingRepository : IConversationRepository
     {
+        public string Name => "recording";
+
         public List<ChatMessage> Stored { get; } = [];
 
         public List<(SessionId SessionId, int? NewestLimit)> Loaded { get; } = [];
