@@ -55,6 +55,12 @@ internal sealed class LlamaSharpModelOptionsValidator : IValidateOptions<LlamaSh
         {
             failures.Add($"{LlamaSharpModelOptions.SectionName}:{nameof(options.ModelPath)} must be the path of a GGUF model file (was empty).");
         }
+        else if (File.Exists(options.ModelPath) && !ModelFile.IsGguf(options.ModelPath))
+        {
+            // Refused here, at start: llama.cpp would fail only at the first turn, with an error that misleads.
+            failures.Add($"{LlamaSharpModelOptions.SectionName}:{nameof(options.ModelPath)} must be a GGUF model file (llama.cpp's format, " +
+                $"whose first 4 bytes are 'GGUF', usually named *.gguf), but '{options.ModelPath}' is not one.");
+        }
 
         Check(options.ContextSize is >= 256 and <= 131_072, nameof(options.ContextSize), options.ContextSize, "256 to 131072");
         Check(options.Threads >= 1 && options.Threads <= Environment.ProcessorCount, nameof(options.Threads), options.Threads,

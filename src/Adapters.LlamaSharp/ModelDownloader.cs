@@ -66,7 +66,8 @@ public sealed class ModelDownloader
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var partial = target + PartialSuffix;
         bool verified;
-        await using (var stream = OpenPartial(partial))
+        var stream = OpenPartial(partial);
+        try
         {
             if (stream.Length > file.Size)
             {
@@ -75,7 +76,7 @@ public sealed class ModelDownloader
 
             if (stream.Length < file.Size)
             {
-                await DownloadAsync(file, stream, progress, cancellationToken).ConfigureAwait(false);
+                await DownloadAsync(file, target, stream, progress, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -85,6 +86,16 @@ public sealed class ModelDownloader
             stream.Position = 0;
             var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
             verified = string.Equals(hash, file.Sha256, StringComparison.OrdinalIgnoreCase);
+        }
+        finally
+        {
+            // A download that failed before its first byte leaves no empty file behind; a longer one is kept to resume.
+            var empty = stream.Length == 0;
+            await stream.DisposeAsync().ConfigureAwait(false);
+            if (empty)
+            {
+                File.Delete(partial);
+            }
         }
 
         if (!verified)
@@ -114,6 +125,11 @@ public sealed class ModelDownloader
         return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "ChatBedrock", "models");
     }
 
+    /// <summary>How to get the model without this download: its address and checksum, and where to put it.</summary>
+    private static string ByOtherMeans(ModelFile file, string target) =>
+        $"To get it by other means, download {file.Url} (SHA-256 {file.Sha256}, {file.Size} bytes) and save it as {target}, " +
+        $"or set {LlamaSharpModelOptions.SectionName}:{nameof(LlamaSharpModelOptions.ModelPath)} to a GGUF model you already have.";
+
     private static FileStream OpenPartial(string path)
     {
         try
@@ -127,7 +143,7 @@ public sealed class ModelDownloader
         }
     }
 
-    private async Task DownloadAsync(ModelFile file, FileStream stream, IProgress<DownloadProgress>? progress, CancellationToken cancellationToken)
+    private async Task DownloadAsync(ModelFile file, string target, FileStream stream, IProgress<DownloadProgress>? progress, CancellationToken cancellationToken)
     {
         var offset = stream.Length;
         using var request = new HttpRequestMessage(HttpMethod.Get, file.Url);
@@ -144,8 +160,8 @@ public sealed class ModelDownloader
         catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
             throw new ChatException(ChatErrorCode.ModelUnavailable,
-                $"Cannot reach {file.Url.Host} to download the local model ({e.Message}). Check the network connection and run again, " +
-                $"or set {LlamaSharpModelOptions.SectionName}:{nameof(LlamaSharpModelOptions.ModelPath)} to a GGUF model you already have.", e);
+                $"Cannot reach {file.Url.Host} to download the local model ({e.Message}). Check the network connection and run again. " +
+                ByOtherMeans(file, target), e);
         }
 
         using (response)
@@ -159,8 +175,7 @@ public sealed class ModelDownloader
             {
                 throw new ChatException(ChatErrorCode.ModelUnavailable,
                     $"Downloading the local model from {file.Url.Host} failed: the server answered {(int)response.StatusCode} {response.ReasonPhrase}. " +
-                    "Run again later, or set " +
-                    $"{LlamaSharpModelOptions.SectionName}:{nameof(LlamaSharpModelOptions.ModelPath)} to a GGUF model you already have.");
+                    "Run again later. " + ByOtherMeans(file, target));
             }
 
             if (response.Content.Headers.ContentLength is { } length && offset + length != file.Size)
@@ -179,13 +194,13 @@ public sealed class ModelDownloader
             catch (Exception e) when (e is IOException or HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 await stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-                throw Interrupted(file, stream.Length, e.Message, e);
+                throw Interrupted(file, target, stream.Length, e.Message, e);
             }
         }
 
         if (stream.Length != file.Size)
         {
-            throw Interrupted(file, stream.Length, "the connection closed early", null);
+            throw Interrupted(file, target, stream.Length, "the connection closed early", null);
         }
     }
 
@@ -217,9 +232,9 @@ public sealed class ModelDownloader
         }
     }
 
-    private static ChatException Interrupted(ModelFile file, long received, string reason, Exception? inner) => new(
+    private static ChatException Interrupted(ModelFile file, string target, long received, string reason, Exception? inner) => new(
         ChatErrorCode.ModelUnavailable,
         $"The download of the local model from {file.Url.Host} stopped after {received / 1_000_000} of {file.Size / 1_000_000} MB ({reason}). " +
-        "Run again to resume it.",
+        "Run again to resume it. " + ByOtherMeans(file, target),
         inner);
 }

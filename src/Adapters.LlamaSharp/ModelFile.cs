@@ -17,6 +17,21 @@ public sealed record ModelFile(Uri Url, string FileName, long Size, string Sha25
         "qwen2.5-0.5b-instruct-q4_k_m.gguf",
         491_400_032,
         "74a4da8c9fdbcd15bd1f6d01d621410d31c6fc00986f5eb687824e7b93d7a9db");
+
+    /// <summary>Whether the file at <paramref name="path"/> starts with GGUF's magic bytes ('GGUF'); false when it cannot be read.</summary>
+    public static bool IsGguf(string path)
+    {
+        Span<byte> magic = stackalloc byte[4];
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
+            return stream.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false) == magic.Length && magic.SequenceEqual("GGUF"u8);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 }
 
 /// <summary>How far a download has come.</summary>

@@ -63,6 +63,26 @@ public sealed class DependencyInjectionTests(TinyModels models)
     }
 
     [Fact]
+    public void StartupValidation_WithAFileThatIsNotGguf_FailsSayingWhatWasExpected()
+    {
+        var notGguf = models.PathFor("not-a-model.gguf");
+        File.WriteAllText(notGguf, "<!doctype html><title>Sign in</title>");
+        using var provider = Build(o => o.ModelPath = notGguf);
+
+        var act = () => provider.GetRequiredService<IStartupValidator>().Validate();
+
+        act.Should().Throw<OptionsValidationException>().WithMessage($"*LlamaSharp:ModelPath must be a GGUF model file*'GGUF'*'{notGguf}' is not one*");
+    }
+
+    [Fact]
+    public void StartupValidation_WithAGgufFile_Passes()
+    {
+        using var provider = Build(o => o.ModelPath = models.Reciting);
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+    }
+
+    [Fact]
     public async Task LanguageModel_ResolvedFromTheContainer_AnswersWithTheConfiguredModel()
     {
         await using var provider = Build(o => (o.ModelPath, o.ContextSize, o.Threads) = (models.Reciting, 512, 1));

@@ -104,7 +104,9 @@ public sealed class ModelDownloaderTests : IAsyncLifetime
         var error = (await act.Should().ThrowAsync<ChatException>()).Which;
         error.Code.Should().Be(ChatErrorCode.ModelUnavailable);
         error.Message.Should().StartWith("Cannot reach 127.0.0.1").And.Contain("LlamaSharp:ModelPath");
-        System.IO.File.Exists(Target).Should().BeFalse();
+        error.Message.Should().Contain(file.Url.ToString(), "an offline user can fetch it by other means")
+            .And.Contain(file.Sha256).And.Contain(Target);
+        Directory.EnumerateFileSystemEntries(_directory).Should().BeEmpty("an empty partial file is not kept");
     }
 
     [Fact]
@@ -114,8 +116,8 @@ public sealed class ModelDownloaderTests : IAsyncLifetime
 
         var act = () => new ModelDownloader(_http).EnsureDownloadedAsync(File, _directory, null, Ct);
 
-        (await act.Should().ThrowAsync<ChatException>()).Which.Message.Should().Contain("404");
-        System.IO.File.Exists(Target).Should().BeFalse();
+        (await act.Should().ThrowAsync<ChatException>()).Which.Message.Should().Contain("404").And.Contain(File.Sha256);
+        Directory.EnumerateFileSystemEntries(_directory).Should().BeEmpty("an empty partial file is not kept");
     }
 
     [Fact]
@@ -143,13 +145,19 @@ public sealed class ModelDownloaderTests : IAsyncLifetime
     public async Task EnsureDownloaded_WhenCancelled_KeepsThePartForLater()
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var cancelling = new RecordingProgress(_ => cts.Cancel());
+        var cancelling = new RecordingProgress(p =>
+        {
+            if (p.BytesReceived > 0)
+            {
+                cts.Cancel();
+            }
+        });
 
         var act = () => new ModelDownloader(_http).EnsureDownloadedAsync(File, _directory, cancelling, cts.Token);
 
         await act.Should().ThrowAsync<OperationCanceledException>();
         System.IO.File.Exists(Target).Should().BeFalse();
-        System.IO.File.Exists(Partial).Should().BeTrue();
+        new FileInfo(Partial).Length.Should().BePositive();
     }
 
     [Theory]

@@ -7,22 +7,28 @@ import { changesSavedSessions } from "./saved-sessions.js";
 import { createSessionList } from "./session-list.js";
 import { createStatus } from "./status.js";
 import { createTurns } from "./turn.js";
+import { createUndo } from "./undo.js";
 import { createView } from "./view.js";
 
-const ui = Object.fromEntries(["menu-toggle", "status", "new-chat", "sessions", "session-list", "sessions-empty", "notice",
-  "chat", "messages", "welcome", "announcer", "composer", "input", "send", "stop"].map((id) => [id, document.getElementById(id)]));
+const ui = Object.fromEntries(["menu-toggle", "status", "new-chat", "sessions", "session-list", "sessions-empty",
+  "session-filter", "sessions-no-match", "notice", "chat", "messages", "welcome", "announcer", "undo-bar", "undo-text",
+  "undo-delete", "char-count", "composer", "input", "send", "stop"].map((id) => [id, document.getElementById(id)]));
 
 // Parts that need each other (a new chat stops the turn, a turn names the chat, the composer sends through the turn)
 // get each other through arrow functions, which run only after every part exists.
 const view = createView({ messages: ui.messages, welcome: ui.welcome, announcer: ui.announcer, notice: ui.notice });
 const status = createStatus(ui.status);
-const composer = createComposer({ form: ui.composer, input: ui.input, send: ui.send, stop: ui.stop }, {
+const undo = createUndo({ bar: ui["undo-bar"], text: ui["undo-text"], action: ui["undo-delete"] });
+const composer = createComposer({ form: ui.composer, input: ui.input, send: ui.send, stop: ui.stop, counter: ui["char-count"] }, {
   isBusy: () => turns.busy(),
   onSubmit: (text) => turns.send(text),
   onStop: () => turns.stop(),
 });
 const sessions = createSessionList(
-  { nav: ui.sessions, list: ui["session-list"], empty: ui["sessions-empty"], toggle: ui["menu-toggle"], outside: ui.chat },
+  {
+    nav: ui.sessions, list: ui["session-list"], empty: ui["sessions-empty"], filter: ui["session-filter"],
+    noMatch: ui["sessions-no-match"], toggle: ui["menu-toggle"], outside: ui.chat,
+  },
   {
     onOpen: (id) => {
       chat.open(id);
@@ -30,7 +36,7 @@ const sessions = createSessionList(
     },
     onDelete: (id) => chat.remove(id),
   });
-const chat = createChat({ view, sessions, composer, leaveTurn: () => turns.leave() });
+const chat = createChat({ view, sessions, composer, undo, leaveTurn: () => turns.leave() });
 const turns = createTurns({ view, composer, chat, onModelProblem: status.refresh });
 
 ui["new-chat"].addEventListener("click", () => {

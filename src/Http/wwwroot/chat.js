@@ -1,19 +1,24 @@
 // The open chat: which one it is (in the URL's ?session= and the document title), starting a new one, opening one
-// of this browser's chats with its history, deleting one. It continues only chats whose id this server gave this
-// browser (ADR 0045): an id from a link or an older page starts a new chat instead.
+// of this browser's chats with its history, deleting one (with a few seconds to undo). It continues only chats whose
+// id this server gave this browser (ADR 0045): an id from a link or an older page starts a new chat instead.
 import * as api from "./api.js";
 import { describe, asChatError } from "./errors.js";
 import * as saved from "./saved-sessions.js";
 
+// How long a deleted chat can be brought back. Until then nothing is changed, on the server or in localStorage: a page
+// closed meanwhile keeps the chat.
+export const UNDO_MS = 6000;
+
 /**
- * view: view.js; sessions: session-list.js; composer: composer.js; leaveTurn(): stops the turn in flight and drops a
- * failed one (turn.js), since the conversation it belongs to is going away.
+ * view: view.js; sessions: session-list.js; composer: composer.js; undo: undo.js; leaveTurn(): the conversation is
+ * going away, so a turn in flight goes on in the background and a failed one is dropped (turn.js).
  */
-export function createChat({ view, sessions, composer, leaveTurn }) {
+export function createChat({ view, sessions, composer, undo, leaveTurn }) {
   let sessionId = null; // the open chat; null until the server mints an id for a new one
   let loading = 0; // which history load is current, so a slow one cannot overwrite a later choice
+  let deleting = null; // {id, wasOpen, timer}: the chat deleted last, hidden until its undo time is over
 
-  const refreshList = () => sessions.render(saved.savedSessions(), sessionId);
+  const refreshList = () => sessions.render(saved.savedSessions().filter((s) => s.id !== deleting?.id), sessionId);
 
   function show(id, { push }) {
     sessionId = id;
@@ -62,19 +67,47 @@ export function createChat({ view, sessions, composer, leaveTurn }) {
     }
   }
 
-  async function remove(id) {
+  /** Hides the chat at once and deletes it after UNDO_MS unless undone; a second delete finishes the first. */
+  function remove(id) {
+    finishDelete();
+    const title = saved.titleOf(id) ?? "Untitled chat";
+    deleting = { id, wasOpen: id === sessionId, timer: setTimeout(finishDelete, UNDO_MS) };
+    if (deleting.wasOpen) newChat();
+    else refreshList();
+    undo.show(`Deleted “${title}”.`, undoDelete, { focus: true });
+  }
+
+  function undoDelete() {
+    if (!deleting) return;
+    clearTimeout(deleting.timer);
+    const { id, wasOpen } = deleting;
+    deleting = null;
+    if (wasOpen && sessionId === null && !view.userMessageCount()) open(id);
+    else refreshList();
+    composer.focus();
+  }
+
+  async function finishDelete() {
+    if (!deleting) return;
+    clearTimeout(deleting.timer);
+    const { id } = deleting;
+    if (undo.hide()) composer.focus();
     try {
       await api.deleteSession(id);
+      saved.forgetSession(id);
+      view.hideNotice();
     } catch (error) {
       const problem = describe(asChatError(error));
       view.showNotice(`The chat could not be deleted. ${problem.title}`, problem.advice, "Try again", () => remove(id));
-      return;
+    } finally {
+      if (deleting?.id === id) deleting = null;
+      refreshList();
     }
-    saved.forgetSession(id);
-    refreshList();
-    view.hideNotice();
-    if (id === sessionId) newChat();
-    else composer.focus();
+  }
+
+  /** Lists a chat left while its answer goes on in the background (turn.js), without opening it. */
+  function keep(id, firstMessage) {
+    if (id !== deleting?.id) rememberChat(id, firstMessage);
   }
 
   /** The id the server gave the turn in flight (its start or done event) becomes the open chat's. */
@@ -108,5 +141,5 @@ export function createChat({ view, sessions, composer, leaveTurn }) {
     else if (remembered !== null) newChat({ push: false }); // forgets an id the list does not hold
   }
 
-  return { id: () => sessionId, newChat, open, remove, adopt, remember, refreshList, followUrl, start };
+  return { id: () => sessionId, newChat, open, remove, keep, adopt, remember, refreshList, followUrl, start };
 }

@@ -15,8 +15,9 @@ const ADVICE = {
   },
   ModelNotConfigured: {
     title: "The model is not ready.",
-    advice: "Do what the message below says — for Bedrock, give the host AWS credentials (for example AWS_PROFILE) and a "
-      + "region (AWS_REGION); for a local model, wait for its download or start the host with --model <file.gguf> — then retry.",
+    // The server's message is shown once, in the status line at the top (status.js), not repeated here.
+    advice: "The line at the top says why, and its Details say what to do. Retry once the model is ready.",
+    detailInStatus: true,
   },
   ModelNotFound: {
     title: "The model id is unknown in this region.",
@@ -74,7 +75,8 @@ export async function errorFromResponse(response) {
 export function describe(error) {
   const known = ADVICE[error.type] ?? UNKNOWN;
   const advice = typeof known.advice === "function" ? known.advice(error.retryAfter) : known.advice;
-  return { title: known.title, advice, retry: known.retry !== false, detail: error.message === error.type ? "" : error.message };
+  const detail = known.detailInStatus || error.message === error.type ? "" : error.message;
+  return { title: known.title, advice, retry: known.retry !== false, detail };
 }
 
 /** Any failure as a ChatError: an abort (Stop) is "Stopped", anything not from the API (fetch failed) is "Network". */

@@ -25,7 +25,7 @@ export function createTurns({ view, composer, chat, onModelProblem }) {
     try {
       const kept = unsure && chat.id() ? await keptAnswer(current) : undefined;
       if (kept !== undefined) {
-        complete(current, { output_text: kept });
+        if (turn === current) complete(current, { output_text: kept });
         return;
       }
       await receive(current, api.sendTurn({ input, sessionId: chat.id() }, current.controller.signal));
@@ -41,8 +41,15 @@ export function createTurns({ view, composer, chat, onModelProblem }) {
     let frame = 0;
     try {
       for await (const { type, data } of events) {
-        if (turn !== current) return;
+        if (turn !== current) {
+          // Left for another chat: the answer goes on in the background (reading on keeps the request alive, so the
+          // server finishes and stores it) and its chat stays in the list.
+          if (type === "start" || type === "done") keepInBackground(current, data.session_id);
+          if (type === "done") return;
+          continue;
+        }
         if (type === "start") {
+          current.sessionId = data.session_id;
           chat.adopt(data.session_id);
         } else if (type === "delta") {
           current.text += data.text ?? "";
@@ -78,6 +85,11 @@ export function createTurns({ view, composer, chat, onModelProblem }) {
     return messages.slice(last + 1).find((m) => m.role === "assistant")?.content;
   }
 
+  function keepInBackground(current, id) {
+    current.sessionId ??= id;
+    if (current.sessionId) chat.keep(current.sessionId, current.input);
+  }
+
   function complete(current, reply) {
     chat.adopt(reply.session_id);
     current.text = reply.output_text ?? current.text;
@@ -110,7 +122,8 @@ export function createTurns({ view, composer, chat, onModelProblem }) {
     }
     current.error = view.showTurnError(failure.type, problem, problem.retry ? () => resend(current) : undefined);
     view.scrollToEnd(true);
-    if (failure.type === "ModelNotConfigured" || failure.type === "ModelAccessDenied") onModelProblem();
+    if (failure.type === "ModelNotConfigured") onModelProblem(failure.message === failure.type ? "" : failure.message);
+    else if (failure.type === "ModelAccessDenied") onModelProblem();
   }
 
   function resend(failed) {
@@ -130,10 +143,17 @@ export function createTurns({ view, composer, chat, onModelProblem }) {
     /** Whether a turn is streaming (a second one waits). */
     busy: () => Boolean(turn?.controller),
     stop: () => turn?.controller?.abort(),
-    /** The conversation is going away (another chat, a new one): stops the turn in flight and drops a failed one. */
+    /**
+     * The conversation is going away (another chat, a new one): a turn in flight goes on in the background (its chat
+     * listed as soon as its id is known), a failed one is dropped.
+     */
     leave() {
-      turn?.controller?.abort();
+      const left = turn;
       turn = null;
+      if (left?.controller) {
+        if (left.sessionId ?? chat.id()) keepInBackground(left, chat.id());
+        composer.setBusy(false);
+      }
     },
   };
 }

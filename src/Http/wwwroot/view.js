@@ -1,14 +1,19 @@
 // The conversation as the person sees it: messages, the notice line, the aria-live announcer, a failed turn's box.
 // Rendering only: what to show and when is decided by the turn (turn.js) and the open chat (chat.js).
+import { highlightCodeBlocks } from "./code-highlight.js";
 import { renderMarkdown } from "./markdown.js";
 import { button, paragraph } from "./dom.js";
 
 const KANA = /[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]/;
 
 export function createView({ messages, welcome, announcer, notice }) {
+  const sources = new WeakMap(); // an answer's article → its Markdown, which "Copy answer" copies
+
   messages.addEventListener("click", (event) => {
     const copy = event.target.closest(".copy-code");
-    if (copy) copyCode(copy);
+    if (copy) copyText(copy, copy.closest(".code-block").querySelector("code").textContent);
+    const copyAnswer = event.target.closest(".copy-answer");
+    if (copyAnswer) copyText(copyAnswer, sources.get(copyAnswer.closest(".message")) ?? "");
   });
 
   function clear() {
@@ -27,6 +32,13 @@ export function createView({ messages, welcome, announcer, notice }) {
     const body = document.createElement("div");
     body.className = "body";
     article.append(heading, body);
+    if (role === "assistant") {
+      // Hidden by the stylesheet while the answer streams (aria-busy).
+      const actions = document.createElement("div");
+      actions.className = "message-actions";
+      actions.append(button("Copy", "copy-answer", "Copy answer"));
+      article.append(actions);
+    }
     welcome.hidden = true;
     messages.append(article);
     setText(article, text);
@@ -47,8 +59,10 @@ export function createView({ messages, welcome, announcer, notice }) {
     if (article.dataset.role === "user") {
       body.textContent = text;
     } else {
+      sources.set(article, text);
       try {
         body.replaceChildren(renderMarkdown(text));
+        highlightCodeBlocks(body);
       } catch {
         body.textContent = text; // e.g. nesting too deep for the call stack: plain text is still the whole answer
       }
@@ -107,10 +121,9 @@ export function createView({ messages, welcome, announcer, notice }) {
   return { clear, addMessage, showHistory, setText, userMessageCount, scrollToEnd, setLoading, announce, showNotice, hideNotice, showTurnError };
 }
 
-async function copyCode(copy) {
-  const code = copy.closest(".code-block").querySelector("code").textContent;
+async function copyText(copy, text) {
   try {
-    await navigator.clipboard.writeText(code);
+    await navigator.clipboard.writeText(text);
     copy.textContent = "Copied";
   } catch {
     copy.textContent = "Copy failed";

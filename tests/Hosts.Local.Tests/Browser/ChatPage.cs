@@ -70,5 +70,28 @@ public sealed class ChatPage : IAsyncDisposable
 
     public ILocator Session(string title) => Sessions.Filter(new() { HasText = title });
 
+    /// <summary>How long a deleted chat can be brought back (chat.js's UNDO_MS).</summary>
+    public const int UndoMilliseconds = 6000;
+
+    /// <summary>Waits until this browser's saved chats no longer hold <paramref name="id"/> (a delete finished on the server).</summary>
+    public Task WaitUntilForgottenAsync(string id) => Page.WaitForFunctionAsync(
+        $"id => !(localStorage.getItem('{SavedChatsKey}') ?? '').includes(id)", id, new() { PollingInterval = 50 });
+
+    /// <summary>Presses Tab until <paramref name="target"/> has the focus (at most 40 times).</summary>
+    public async Task TabToAsync(ILocator target, bool backwards = false)
+    {
+        for (var i = 0; i < 40; i++)
+        {
+            if (await target.EvaluateAsync<bool>("e => e === document.activeElement"))
+            {
+                return;
+            }
+
+            await Page.Keyboard.PressAsync(backwards ? "Shift+Tab" : "Tab");
+        }
+
+        throw new InvalidOperationException("Tab never reached the element.");
+    }
+
     public async ValueTask DisposeAsync() => await _context.DisposeAsync();
 }

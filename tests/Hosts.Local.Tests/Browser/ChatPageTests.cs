@@ -83,9 +83,10 @@ public sealed class ChatPageTests(ChatPageFixture fixture)
     }
 
     [Fact]
-    public async Task Delete_RemovesTheChatFromTheListAndTheServer()
+    public async Task Delete_RemovesTheChatFromTheListAndTheServer_OnceTheUndoTimeIsOver()
     {
         await using var chat = await fixture.OpenAsync();
+        await chat.Page.Clock.InstallAsync();
         await chat.SendAsync("delete me");
         var id = chat.SessionId!;
 
@@ -93,6 +94,10 @@ public sealed class ChatPageTests(ChatPageFixture fixture)
 
         await Expect(chat.Sessions).ToHaveCountAsync(0);
         await Expect(chat.Page.Locator("#messages .message")).ToHaveCountAsync(0);
+        await Expect(chat.Page.Locator("#undo-bar")).ToContainTextAsync("delete me");
+        await chat.Page.Clock.RunForAsync(ChatPage.UndoMilliseconds + 500);
+        await Expect(chat.Page.Locator("#undo-bar")).ToBeHiddenAsync();
+        await chat.WaitUntilForgottenAsync(id);
         var history = await fixture.Client.GetAsync($"/sessions/{Uri.EscapeDataString(id)}/messages", TestContext.Current.CancellationToken);
         history.StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
