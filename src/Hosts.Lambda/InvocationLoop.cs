@@ -7,16 +7,18 @@ namespace ChatBedrock.Hosts.Lambda;
 /// The Runtime API loop: take an event from <c>/next</c>, stamp its request and trace ids, give it a deadline,
 /// hand it to the Function URL or the direct invocation, repeat. No failure of one invocation ends the loop;
 /// only losing the Runtime API does (Lambda then starts a new environment).
+/// The handlers are composed once the first <c>/next</c> is on the wire (<see cref="LambdaHost"/>) and awaited when
+/// the first event arrives. If composing them failed, that event gets an <c>InitializationFailed</c> invocation
+/// error (the init phase is over) and the process exits 1, so Lambda starts a new environment.
 /// </summary>
 internal sealed partial class InvocationLoop(
     RuntimeApiClient runtime,
-    FunctionUrlInvocation functionUrl,
-    DirectInvocation direct,
+    Task<InvocationHandlers> handlers,
     JsonLinesLoggerProvider logs,
     LambdaHostOptions options,
     ILogger<InvocationLoop> logger)
 {
-    /// <summary>Runs until <paramref name="stoppingToken"/> fires (0) or <c>/next</c> fails (1); returns the exit code.</summary>
+    /// <summary>Runs until <paramref name="stoppingToken"/> fires (0) or <c>/next</c> fails or the composition failed (1); returns the exit code.</summary>
     public async Task<int> RunAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -37,13 +39,25 @@ internal sealed partial class InvocationLoop(
                 return 1;
             }
 
-            await InvokeAsync(invocation, stoppingToken).ConfigureAwait(false);
+            InvocationHandlers ready;
+            try
+            {
+                ready = await handlers.ConfigureAwait(false);
+            }
+            catch (Exception problem)
+            {
+                LogCompositionFailed(problem);
+                await ReportAsync(invocation.RequestId, new RuntimeError(LambdaHost.InitializationFailedType, problem.Message, [])).ConfigureAwait(false);
+                return 1;
+            }
+
+            await InvokeAsync(invocation, ready, stoppingToken).ConfigureAwait(false);
         }
 
         return 0;
     }
 
-    private async Task InvokeAsync(Invocation invocation, CancellationToken stoppingToken)
+    private async Task InvokeAsync(Invocation invocation, InvocationHandlers ready, CancellationToken stoppingToken)
     {
         logs.RequestId = invocation.RequestId;
         Environment.SetEnvironmentVariable("_X_AMZN_TRACE_ID", invocation.TraceId);
@@ -54,8 +68,8 @@ internal sealed partial class InvocationLoop(
         {
             var isHttp = LambdaEvents.IsHttpEvent(invocation.Payload);
             answered = isHttp
-                ? await functionUrl.AnswerAsync(invocation, deadline.Token).ConfigureAwait(false)
-                : await direct.AnswerAsync(invocation, deadline.Token).ConfigureAwait(false);
+                ? await ready.FunctionUrl.AnswerAsync(invocation, deadline.Token).ConfigureAwait(false)
+                : await ready.Direct.AnswerAsync(invocation, deadline.Token).ConfigureAwait(false);
             LogInvoked(isHttp ? "function-url" : "direct", options.Time.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (Exception problem)
@@ -64,7 +78,7 @@ internal sealed partial class InvocationLoop(
             if (!answered)
             {
                 // A cancellation the deadline caused is a timeout, not an internal error.
-                await ReportAsync(invocation.RequestId, ChatHttpError.From(problem, deadline.Token)).ConfigureAwait(false);
+                await ReportAsync(invocation.RequestId, RuntimeError.From(ChatHttpError.From(problem, deadline.Token))).ConfigureAwait(false);
             }
         }
         finally
@@ -73,11 +87,11 @@ internal sealed partial class InvocationLoop(
         }
     }
 
-    private async Task ReportAsync(string requestId, ChatHttpError error)
+    private async Task ReportAsync(string requestId, RuntimeError error)
     {
         try
         {
-            await runtime.ReportInvocationErrorAsync(requestId, RuntimeError.From(error), CancellationToken.None).ConfigureAwait(false);
+            await runtime.ReportInvocationErrorAsync(requestId, error, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception problem) when (problem is HttpRequestException or RuntimeApiException)
         {
@@ -97,12 +111,20 @@ internal sealed partial class InvocationLoop(
         return source;
     }
 
-    [LoggerMessage(2, LogLevel.Information, "Invocation ({Kind}) done in {ElapsedMilliseconds} ms")]
+    // Debug: the HTTP surface's line ("GET / answered 200") is the one Information line of an invocation, and
+    // Lambda's own REPORT line has the duration.
+    [LoggerMessage(2, LogLevel.Debug, "Invocation ({Kind}) done in {ElapsedMilliseconds} ms")]
     private partial void LogInvoked(string kind, double elapsedMilliseconds);
 
     [LoggerMessage(3, LogLevel.Error, "Invocation failed in the host")]
     private partial void LogInvocationFailed(Exception exception);
 
+    [LoggerMessage(8, LogLevel.Critical, "The services could not be composed; exiting")]
+    private partial void LogCompositionFailed(Exception exception);
+
     [LoggerMessage(4, LogLevel.Critical, "The Runtime API's next event could not be read; exiting")]
     private partial void LogNextFailed(Exception exception);
 }
+
+/// <summary>What answers each kind of event.</summary>
+internal sealed record InvocationHandlers(FunctionUrlInvocation FunctionUrl, DirectInvocation Direct);

@@ -50,11 +50,10 @@ internal static partial class LambdaHost
         using (runtime)
         {
             ServiceProvider services;
-            InvocationLoop loop;
             bool streaming;
             try
             {
-                (services, loop, streaming) = Compose(runtime, logs, level, levelProblem, options);
+                (services, streaming) = Validate(logs, level, levelProblem, options);
             }
             catch (Exception problem)
             {
@@ -74,15 +73,27 @@ internal static partial class LambdaHost
 
             await using (services.ConfigureAwait(false))
             {
+                var handlers = ComposeAfterFirstNextAsync(runtime, services, streaming);
+                var loop = new InvocationLoop(runtime, handlers, logs, options, services.GetRequiredService<ILogger<InvocationLoop>>());
                 LogReady(boot, streaming ? "streaming" : "buffered", options.Time.GetElapsedTime(started).TotalMilliseconds);
-                return await loop.RunAsync(stoppingToken).ConfigureAwait(false);
+                var exitCode = await loop.RunAsync(stoppingToken).ConfigureAwait(false);
+                if (runtime.FirstNextSent.IsCompleted)
+                {
+                    // Not disposing the services while they are being resolved.
+                    await Task.WhenAny(handlers).ConfigureAwait(false);
+                }
+
+                return exitCode;
             }
         }
     }
 
-    /// <summary>The services, built from the settings and validated; throws what init must report.</summary>
-    private static (ServiceProvider Services, InvocationLoop Loop, bool Streaming) Compose(
-        RuntimeApiClient runtime, JsonLinesLoggerProvider logs, LogLevel level, ChatConfigurationException? levelProblem, LambdaHostOptions options)
+    /// <summary>
+    /// What must be known before the first <c>/next</c>: the settings read and every option validated, so a bad
+    /// setting is still an init error naming it. Cheap: the container is built without constructing any service.
+    /// </summary>
+    private static (ServiceProvider Services, bool Streaming) Validate(
+        JsonLinesLoggerProvider logs, LogLevel level, ChatConfigurationException? levelProblem, LambdaHostOptions options)
     {
         if (levelProblem is not null)
         {
@@ -95,25 +106,33 @@ internal static partial class LambdaHost
         services.AddSingleton(options.Time);
         options.ConfigureServices?.Invoke(services);
         services.AddChatBedrock(settings);
-        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        // ValidateOnBuild would build every service's call site now (most of init, docs/benchmarks.md); the
+        // graph is proven by a test instead (CompositionTests).
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         try
         {
             provider.ValidateChatBedrock();
-            var handler = provider.GetRequiredService<ChatHttpHandler>();
-            var loop = new InvocationLoop(
-                runtime,
-                new FunctionUrlInvocation(runtime, handler, settings.Streaming, provider.GetRequiredService<ILogger<FunctionUrlInvocation>>()),
-                new DirectInvocation(runtime, handler),
-                logs,
-                options,
-                provider.GetRequiredService<ILogger<InvocationLoop>>());
-            return (provider, loop, settings.Streaming);
+            return (provider, settings.Streaming);
         }
         catch
         {
             provider.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Builds what answers events — the HTTP surface, the use case, the store's and the model's clients — once the
+    /// first <c>/next</c> is on the wire, so none of it delays it: on a cold start it runs while the event travels.
+    /// </summary>
+    private static async Task<InvocationHandlers> ComposeAfterFirstNextAsync(RuntimeApiClient runtime, ServiceProvider services, bool streaming)
+    {
+        await runtime.FirstNextSent.ConfigureAwait(false);
+        var handler = services.GetRequiredService<ChatHttpHandler>();
+        return new InvocationHandlers(
+            new FunctionUrlInvocation(runtime, handler, streaming, services.GetRequiredService<ILogger<FunctionUrlInvocation>>()),
+            new DirectInvocation(runtime, handler));
     }
 
     /// <summary>Logs that an error could not be reported to the Runtime API (at init, or for an invocation).</summary>
