@@ -104,10 +104,11 @@ internal sealed class RuntimeApiClient : IDisposable
             for (var attempt = 0; ; attempt++)
             {
                 var reused = _connection is not null;
-                var connection = _connection ??= await RuntimeApiConnection.OpenAsync(Host, Port, cancellationToken).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                var connection = _connection ??= RuntimeApiConnection.Open(Host, Port);
                 try
                 {
-                    await connection.WriteAsync(request, body, cancellationToken).ConfigureAwait(false);
+                    connection.Write(request, body);
                     sent?.TrySetResult();
                     return await connection.ReadResponseAsync(cancellationToken).ConfigureAwait(false);
                 }

@@ -27,12 +27,17 @@ internal sealed class RuntimeApiConnection : IDisposable
         _stream = stream;
     }
 
-    public static async Task<RuntimeApiConnection> OpenAsync(string host, int port, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects synchronously: the Runtime API is on loopback, so this takes microseconds, where the first
+    /// asynchronous connect first starts the socket engine's thread (about a millisecond before the first
+    /// <c>/next</c>). Only reads are asynchronous; the engine then starts while the event is awaited.
+    /// </summary>
+    public static RuntimeApiConnection Open(string host, int port)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
+            socket.Connect(host, port);
             return new RuntimeApiConnection(new NetworkStream(socket, ownsSocket: true));
         }
         catch
@@ -42,18 +47,19 @@ internal sealed class RuntimeApiConnection : IDisposable
         }
     }
 
-    public async Task WriteAsync(byte[] head, byte[]? body, CancellationToken cancellationToken)
+    /// <summary>Sends a request in one synchronous write: a loopback socket's buffer takes it at once (see <see cref="Open"/>).</summary>
+    public void Write(byte[] head, byte[]? body)
     {
         if (body is null || body.Length == 0)
         {
-            await _stream.WriteAsync(head, cancellationToken).ConfigureAwait(false);
+            _stream.Write(head);
             return;
         }
 
         var request = new byte[head.Length + body.Length];
         head.CopyTo(request, 0);
         body.CopyTo(request, head.Length);
-        await _stream.WriteAsync(request, cancellationToken).ConfigureAwait(false);
+        _stream.Write(request);
     }
 
     public async Task<RuntimeApiResponse> ReadResponseAsync(CancellationToken cancellationToken)
