@@ -9,83 +9,121 @@ using ChatBedrock.Testing.Lambda;
 namespace ChatBedrock.Lambda.Benchmarks;
 
 /// <summary>
-/// Cold start and memory of the real <c>bootstrap</c> process, Native AOT against the same host on the JIT
-/// runtime, in one run: each process is started against a fresh <see cref="FakeRuntimeApi"/> and the
-/// <see cref="LambdaTestBed"/> (dynalite, the Bedrock emulator), as Lambda starts a new execution environment.
-/// Not BenchmarkDotNet: what is measured is a process's first moments, once per process.
+/// Cold start, first answer and memory of the real <c>bootstrap</c> process, in the environment Lambda gives a
+/// function (<see cref="LambdaTestBed.FunctionEnvironment"/>: its variables and no others, temporary credentials,
+/// a HOME without AWS files), against the floor — a C program that only speaks the Runtime API, compiled here
+/// from <c>Floor/runtime_floor.c</c> — in the same run, alternating starts, so the ratio holds on a shared machine.
+/// Each process gets a fresh <see cref="FakeRuntimeApi"/> and the <see cref="LambdaTestBed"/> (dynalite, the Bedrock
+/// emulator). Not BenchmarkDotNet: what is measured is a process's first moments, once per process.
 /// </summary>
 internal static class ColdStartReport
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    public static async Task RunAsync(int runs, int load, TextWriter output)
+    /// <param name="runs">Cold starts of each program.</param>
+    /// <param name="load">Invocations of the sequential load, one process of each program.</param>
+    /// <param name="baseline">Another published bootstrap (an earlier build) to measure in the same run, or null.</param>
+    /// <param name="jit">Whether to measure the host on the JIT runtime too.</param>
+    /// <param name="output">Where the Markdown tables go.</param>
+    public static async Task RunAsync(int runs, int load, string? baseline, bool jit, TextWriter output)
     {
         var root = DynaliteServer.RepositoryRoot();
-        Runtime[] runtimes =
-        [
-            new("Native AOT", Required(Path.Combine(root, "artifacts", "lambda", "publish", "bootstrap"), "dotnet publish src/Hosts.Lambda -c Release -r linux-x64"), []),
-            new("JIT", "dotnet", [Required(Path.Combine(root, "src", "Hosts.Lambda", "bin", "Release", "net10.0", "bootstrap.dll"), "dotnet build src/Hosts.Lambda -c Release")]),
-        ];
-        await using var testBed = await LambdaTestBed.StartAsync().ConfigureAwait(false);
-        await using var bedrock = await testBed.StartBedrockAsync().ConfigureAwait(false);
-
-        // One start of each first, discarded: it loads the files into the page cache.
-        foreach (var runtime in runtimes)
+        var scratch = Directory.CreateTempSubdirectory("chatbedrock-coldstart-");
+        try
         {
-            await ColdStartAsync(runtime, testBed, bedrock).ConfigureAwait(false);
-        }
+            var home = Directory.CreateDirectory(Path.Combine(scratch.FullName, "home")).FullName;
+            List<Runtime> runtimes =
+            [
+                new("Floor (C, Runtime API only)", await CompileFloorAsync(root, scratch.FullName).ConfigureAwait(false), [], IsHost: false),
+                new("Native AOT bootstrap", Required(Path.Combine(root, "artifacts", "lambda", "publish", "bootstrap"), "dotnet publish src/Hosts.Lambda -c Release -r linux-x64"), [], IsHost: true),
+            ];
+            if (baseline is not null)
+            {
+                runtimes.Add(new("Native AOT bootstrap (baseline)", Required(Path.GetFullPath(baseline), "(the baseline given)"), [], IsHost: true));
+            }
 
-        var starts = runtimes.ToDictionary(r => r, _ => new List<ColdStart>());
-        for (var run = 0; run < runs; run++)
-        {
+            if (jit)
+            {
+                runtimes.Add(new("JIT (`dotnet bootstrap.dll`)", "dotnet", [Required(Path.Combine(root, "src", "Hosts.Lambda", "bin", "Release", "net10.0", "bootstrap.dll"), "dotnet build src/Hosts.Lambda -c Release")], IsHost: true));
+            }
+
+            await using var testBed = await LambdaTestBed.StartAsync().ConfigureAwait(false);
+            await using var bedrock = await testBed.StartBedrockForTemporaryCredentialsAsync().ConfigureAwait(false);
+            var context = new Context(testBed, bedrock, home);
+
+            // One start of each first, discarded: it loads the files into the page cache.
             foreach (var runtime in runtimes)
             {
-                starts[runtime].Add(await ColdStartAsync(runtime, testBed, bedrock).ConfigureAwait(false));
+                await ColdStartAsync(runtime, context).ConfigureAwait(false);
+            }
+
+            var starts = runtimes.ToDictionary(r => r, _ => new List<ColdStart>());
+            for (var run = 0; run < runs; run++)
+            {
+                foreach (var runtime in runtimes)
+                {
+                    starts[runtime].Add(await ColdStartAsync(runtime, context).ConfigureAwait(false));
+                }
+            }
+
+            output.WriteLine($"Cold start: {runs} starts of each, alternating; median (min–max) in ms; peak RSS after the second invocation.");
+            output.WriteLine();
+            output.WriteLine("| Program | Process start → first `/next` | of which host init (its log) | First invocation | Second invocation | First ÷ second | Peak RSS |");
+            output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+            foreach (var runtime in runtimes)
+            {
+                var s = starts[runtime];
+                var hostInit = runtime.IsHost ? Stat(s, c => c.HostInit) : "–";
+                output.WriteLine(Invariant($"| {runtime.Name} | {Stat(s, c => c.Init)} | {hostInit} | {Stat(s, c => c.First)} | {Stat(s, c => c.Second)} | {Median(s, c => c.First) / Median(s, c => c.Second):0.0}× | {Median(s, c => c.PeakKilobytes) / 1024.0:0.0} MB |"));
+            }
+
+            output.WriteLine();
+            var floor = Median(starts[runtimes[0]], c => c.Init);
+            foreach (var runtime in runtimes.Skip(1))
+            {
+                output.WriteLine(Invariant($"- {runtime.Name}: process start → first `/next` is {Median(starts[runtime], c => c.Init) / floor:0.0}× the floor's; its first invocation {Median(starts[runtime], c => c.First) / Median(starts[runtime], c => c.Second):0.0}× its second."));
+            }
+
+            output.WriteLine();
+            output.WriteLine($"Sequential load: {load} invocations into one process (a chat turn by Function URL or direct invocation, every tenth a history read; 10 turns a session).");
+            output.WriteLine();
+            output.WriteLine("| Program | Peak RSS (VmHWM) | RSS at the end | Invocation p50 | p99 |");
+            output.WriteLine("| --- | ---: | ---: | ---: | ---: |");
+            foreach (var runtime in runtimes)
+            {
+                var result = await LoadAsync(runtime, context, load).ConfigureAwait(false);
+                output.WriteLine(Invariant($"| {runtime.Name} | {result.PeakKilobytes / 1024.0:0.0} MB | {result.EndKilobytes / 1024.0:0.0} MB | {Percentile(result.Latencies, 0.5):0.00} ms | {Percentile(result.Latencies, 0.99):0.00} ms |"));
             }
         }
-
-        output.WriteLine($"Cold start: {runs} starts of each, alternating; median (min–max) in ms.");
-        output.WriteLine();
-        output.WriteLine("| Runtime | Process start → first `/next` | of which host init (its log) | First invocation | Second invocation | Process start → first answer |");
-        output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
-        foreach (var runtime in runtimes)
+        finally
         {
-            var s = starts[runtime];
-            output.WriteLine($"| {runtime.Name} | {Stat(s, c => c.Init)} | {Stat(s, c => c.HostInit)} | {Stat(s, c => c.First)} | {Stat(s, c => c.Second)} | {Stat(s, c => c.Init + c.First)} |");
-        }
-
-        var aot = Median(starts[runtimes[0]], c => c.Init);
-        var jit = Median(starts[runtimes[1]], c => c.Init);
-        var aotFirst = Median(starts[runtimes[0]], c => c.Init + c.First);
-        var jitFirst = Median(starts[runtimes[1]], c => c.Init + c.First);
-        output.WriteLine();
-        output.WriteLine(Invariant($"AOT init is {jit / aot:0.0}× faster than JIT; process start → first answer {jitFirst / aotFirst:0.0}× faster."));
-        output.WriteLine();
-
-        output.WriteLine($"Sequential load: {load} invocations into one process (a chat turn by Function URL or direct invocation, every tenth a history read; 10 turns a session).");
-        output.WriteLine();
-        output.WriteLine("| Runtime | Peak RSS (VmHWM) | RSS at the end | Invocation p50 | p99 |");
-        output.WriteLine("| --- | ---: | ---: | ---: | ---: |");
-        foreach (var runtime in runtimes)
-        {
-            var result = await LoadAsync(runtime, testBed, bedrock, load).ConfigureAwait(false);
-            output.WriteLine(Invariant($"| {runtime.Name} | {result.PeakKilobytes / 1024.0:0.0} MB | {result.EndKilobytes / 1024.0:0.0} MB | {Percentile(result.Latencies, 0.5):0.00} ms | {Percentile(result.Latencies, 0.99):0.00} ms |"));
+            scratch.Delete(recursive: true);
         }
     }
 
-    private static async Task<ColdStart> ColdStartAsync(Runtime runtime, LambdaTestBed testBed, BedrockEmulator bedrock)
+    private static async Task<string> CompileFloorAsync(string root, string directory)
+    {
+        var executable = Path.Combine(directory, "bootstrap-floor");
+        var compile = Process.Start(new ProcessStartInfo("cc", ["-O2", "-o", executable, Path.Combine(root, "benchmarks", "Lambda.Benchmarks", "Floor", "runtime_floor.c")]))
+            ?? throw new InvalidOperationException("cc did not start.");
+        await compile.WaitForExitAsync().ConfigureAwait(false);
+        return compile.ExitCode == 0 ? executable : throw new InvalidOperationException("cc could not compile Floor/runtime_floor.c.");
+    }
+
+    private static async Task<ColdStart> ColdStartAsync(Runtime runtime, Context context)
     {
         await using var api = new FakeRuntimeApi();
         var started = Stopwatch.GetTimestamp();
-        using var process = BootstrapProcess.Start(runtime.FileName, runtime.Arguments, Environment(testBed, bedrock, api));
+        using var process = BootstrapProcess.Start(runtime.FileName, runtime.Arguments, Environment(runtime, context, api));
         try
         {
             await api.FirstNext.WaitAsync(Patience).ConfigureAwait(false);
-            var init = Stopwatch.GetElapsedTime(started);
+            var init = Stopwatch.GetElapsedTime(started, api.FirstNextTimestamp);
             var session = "coldstart-" + Guid.NewGuid().ToString("N");
             var first = await TimeAsync(api, FunctionUrlEvents.Chat(session), process).ConfigureAwait(false);
             var second = await TimeAsync(api, FunctionUrlEvents.Chat(session), process).ConfigureAwait(false);
-            return new ColdStart(init.TotalMilliseconds, process.HostInitMilliseconds(), first, second);
+            var (peak, _) = process.Memory();
+            return new ColdStart(init.TotalMilliseconds, runtime.IsHost ? process.HostInitMilliseconds() : 0, first, second, peak);
         }
         finally
         {
@@ -93,10 +131,10 @@ internal static class ColdStartReport
         }
     }
 
-    private static async Task<LoadResult> LoadAsync(Runtime runtime, LambdaTestBed testBed, BedrockEmulator bedrock, int load)
+    private static async Task<LoadResult> LoadAsync(Runtime runtime, Context context, int load)
     {
         await using var api = new FakeRuntimeApi();
-        using var process = BootstrapProcess.Start(runtime.FileName, runtime.Arguments, Environment(testBed, bedrock, api));
+        using var process = BootstrapProcess.Start(runtime.FileName, runtime.Arguments, Environment(runtime, context, api));
         try
         {
             await api.FirstNext.WaitAsync(Patience).ConfigureAwait(false);
@@ -123,22 +161,21 @@ internal static class ColdStartReport
         }
     }
 
-    /// <summary>Milliseconds from queuing the event to the host's complete answer; a failed answer stops the report.</summary>
+    /// <summary>Milliseconds from queuing the event to the Runtime API's receipt of the complete answer; a failed answer stops the report.</summary>
     private static async Task<double> TimeAsync(FakeRuntimeApi api, byte[] payload, BootstrapProcess process)
     {
         var started = Stopwatch.GetTimestamp();
         var answer = await api.Invoke(payload).AnswerAsync(Patience).ConfigureAwait(false);
-        var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var elapsed = Stopwatch.GetElapsedTime(started, answer.Timestamp).TotalMilliseconds;
         var ok = !answer.IsError && (!answer.Text.Contains("\"statusCode\"", StringComparison.Ordinal)
             || JsonDocument.Parse(answer.Body).RootElement.GetProperty("statusCode").GetInt32() == 200);
         return ok ? elapsed : throw new InvalidOperationException($"The invocation failed: {answer.Text}\n{process.Output}");
     }
 
-    private static Dictionary<string, string?> Environment(LambdaTestBed testBed, BedrockEmulator bedrock, FakeRuntimeApi api)
+    private static Dictionary<string, string?> Environment(Runtime runtime, Context context, FakeRuntimeApi api)
     {
-        var environment = testBed.Environment(bedrock);
-        environment["AWS_LAMBDA_RUNTIME_API"] = api.Address;
-        return environment;
+        var taskRoot = Path.GetDirectoryName(runtime.Arguments.FirstOrDefault() ?? runtime.FileName)!;
+        return context.TestBed.FunctionEnvironment(context.Bedrock, api.Address, taskRoot, context.Home);
     }
 
     private static string Required(string path, string command) =>
@@ -160,9 +197,11 @@ internal static class ColdStartReport
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    internal sealed record Runtime(string Name, string FileName, string[] Arguments);
+    private sealed record Runtime(string Name, string FileName, string[] Arguments, bool IsHost);
 
-    private sealed record ColdStart(double Init, double HostInit, double First, double Second);
+    private sealed record Context(LambdaTestBed TestBed, BedrockEmulator Bedrock, string Home);
+
+    private sealed record ColdStart(double Init, double HostInit, double First, double Second, double PeakKilobytes);
 
     private sealed record LoadResult(long PeakKilobytes, long EndKilobytes, List<double> Latencies);
 }

@@ -5,13 +5,17 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using ChatBedrock.Lambda.Benchmarks;
 
-// "coldstart [starts] [invocations]" times the bootstrap process, AOT against JIT, and its memory under load
+// "coldstart [starts] [invocations] [--baseline <bootstrap>] [--no-jit]" times the bootstrap process in Lambda's
+// environment against the floor program (and an earlier build, and the JIT runtime), and its memory under load
 // (docs/benchmarks.md); anything else goes to BenchmarkDotNet.
 if (args is ["coldstart", ..])
 {
-    var starts = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
-    var invocations = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000;
-    await ColdStartReport.RunAsync(starts, invocations, Console.Out);
+    var positional = args.Skip(1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+    var starts = positional.Length > 0 ? int.Parse(positional[0], CultureInfo.InvariantCulture) : 20;
+    var invocations = positional.Length > 1 ? int.Parse(positional[1], CultureInfo.InvariantCulture) : 1000;
+    var baselineAt = Array.IndexOf(args, "--baseline");
+    var baseline = baselineAt > 0 && baselineAt + 1 < args.Length ? args[baselineAt + 1] : null;
+    await ColdStartReport.RunAsync(starts, invocations, baseline, jit: !args.Contains("--no-jit"), Console.Out);
     return;
 }
 

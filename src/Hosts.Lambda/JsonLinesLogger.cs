@@ -10,8 +10,15 @@ namespace ChatBedrock.Hosts.Lambda;
 /// <c>level</c>, <c>message</c>, <c>requestId</c>) plus the entry's structured values. Writes are synchronous:
 /// Lambda may freeze the process as soon as a response is sent, and a background writer would lose lines.
 /// </summary>
+/// <remarks>
+/// Categories outside ChatBedrock (System.Net.Http's four lines per request, Microsoft.*) log from Warning
+/// unless the level asks for more than Information (DEBUG or TRACE): CloudWatch bills every line, and at INFO
+/// the function's own lines — one per invocation — are what matter.
+/// </remarks>
 internal sealed class JsonLinesLoggerProvider(TextWriter output, LogLevel minimumLevel, TimeProvider time) : ILoggerProvider
 {
+    private const string OwnCategoryPrefix = "ChatBedrock.";
+
     // Log lines are read as JSON, never embedded in HTML: only what JSON itself requires is escaped.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -27,7 +34,13 @@ internal sealed class JsonLinesLoggerProvider(TextWriter output, LogLevel minimu
 
     public LogLevel MinimumLevel => minimumLevel;
 
-    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName, MinimumLevelFor(categoryName));
+
+    /// <summary>The level a category logs from: the configured one, and at least Warning for framework categories unless DEBUG or TRACE was asked.</summary>
+    public LogLevel MinimumLevelFor(string category) =>
+        category.StartsWith(OwnCategoryPrefix, StringComparison.Ordinal) || minimumLevel < LogLevel.Information
+            ? minimumLevel
+            : (LogLevel)Math.Max((int)minimumLevel, (int)LogLevel.Warning);
 
     public void Dispose()
     {
@@ -121,12 +134,12 @@ internal sealed class JsonLinesLoggerProvider(TextWriter output, LogLevel minimu
         _ => "FATAL",
     };
 
-    private sealed class Logger(JsonLinesLoggerProvider provider, string category) : ILogger
+    private sealed class Logger(JsonLinesLoggerProvider provider, string category, LogLevel minimumLevel) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None && logLevel >= provider.MinimumLevel;
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None && logLevel >= minimumLevel;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {

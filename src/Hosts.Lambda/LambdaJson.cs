@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using ChatBedrock.Http;
 
 namespace ChatBedrock.Hosts.Lambda;
 
@@ -37,7 +38,11 @@ internal sealed record FunctionUrlResponse(int StatusCode, Dictionary<string, st
 internal sealed record StreamingPrelude(int StatusCode, Dictionary<string, string> Headers, IReadOnlyList<string> Cookies);
 
 /// <summary>The error document of the Runtime API's error endpoints and of a streamed response's error trailer.</summary>
-internal sealed record RuntimeError(string ErrorType, string ErrorMessage, IReadOnlyList<string> StackTrace);
+internal sealed record RuntimeError(string ErrorType, string ErrorMessage, IReadOnlyList<string> StackTrace)
+{
+    /// <summary>How an invocation's failure is told to Lambda: its error type and message, never a stack trace.</summary>
+    public static RuntimeError From(ChatHttpError error) => new(error.Type, error.Message, []);
+}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(FunctionUrlRequest))]

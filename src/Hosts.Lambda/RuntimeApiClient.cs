@@ -1,20 +1,26 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
 
 namespace ChatBedrock.Hosts.Lambda;
 
 /// <summary>
 /// The Lambda Runtime API (<c>http://$AWS_LAMBDA_RUNTIME_API/2018-06-01</c>): next event, buffered response,
-/// invocation and init errors. Streamed responses need trailers, which HttpClient cannot send: see
-/// <see cref="StreamingResponse"/>.
+/// invocation and init errors, as HTTP/1.1 over one kept-alive loopback connection written by hand. Not
+/// HttpClient: its first request costs milliseconds of set-up that would sit before the first <c>/next</c>
+/// (docs/benchmarks.md), and the Runtime API needs none of what it offers. Streamed responses need
+/// trailers and a connection of their own: see <see cref="StreamingResponse"/>.
 /// </summary>
 internal sealed class RuntimeApiClient : IDisposable
 {
     public const string ErrorTypeHeader = "Lambda-Runtime-Function-Error-Type";
 
-    private readonly HttpClient _http;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly TaskCompletionSource _firstNextSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly string _hostHeader;
+    private RuntimeApiConnection? _connection;
 
     public RuntimeApiClient(string runtimeApi)
     {
@@ -25,40 +31,32 @@ internal sealed class RuntimeApiClient : IDisposable
 
         Host = baseAddress.IdnHost;
         Port = baseAddress.Port;
-        // /next blocks until an event arrives, which may be never: no client timeout, and no proxy on the way.
-        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan })
-        {
-            BaseAddress = baseAddress,
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
+        _hostHeader = $"{baseAddress.Host}:{Port.ToString(CultureInfo.InvariantCulture)}";
     }
 
     public string Host { get; }
 
     public int Port { get; }
 
+    /// <summary>Completes once the first <c>/next</c> request is on the wire: work that must never delay it may start.</summary>
+    public Task FirstNextSent => _firstNextSent.Task;
+
     /// <summary>Waits for the next event.</summary>
     public async Task<Invocation> NextAsync(CancellationToken cancellationToken)
     {
-        using var response = await _http.GetAsync("runtime/invocation/next", cancellationToken).ConfigureAwait(false);
-        await EnsureAcceptedAsync(response, "next", cancellationToken).ConfigureAwait(false);
-        var requestId = Header(response, "Lambda-Runtime-Aws-Request-Id")
+        var response = await SendAsync("GET", "/2018-06-01/runtime/invocation/next", null, null, cancellationToken, _firstNextSent).ConfigureAwait(false);
+        EnsureAccepted(response, "next");
+        var requestId = response.Header("Lambda-Runtime-Aws-Request-Id")
             ?? throw new RuntimeApiException("The Runtime API sent an event without Lambda-Runtime-Aws-Request-Id.");
-        DateTimeOffset? deadline = long.TryParse(Header(response, "Lambda-Runtime-Deadline-Ms"), NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+        DateTimeOffset? deadline = long.TryParse(response.Header("Lambda-Runtime-Deadline-Ms"), NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : null;
-        var payload = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        return new Invocation(requestId, deadline, Header(response, "Lambda-Runtime-Trace-Id"), payload);
+        return new Invocation(requestId, deadline, response.Header("Lambda-Runtime-Trace-Id"), response.Body);
     }
 
     /// <summary>Sends a whole (buffered) response.</summary>
-    public async Task RespondAsync(string requestId, byte[] payload, CancellationToken cancellationToken)
-    {
-        using var content = new ByteArrayContent(payload);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var response = await _http.PostAsync(InvocationPath(requestId, "response"), content, cancellationToken).ConfigureAwait(false);
-        await EnsureAcceptedAsync(response, "response", cancellationToken).ConfigureAwait(false);
-    }
+    public async Task RespondAsync(string requestId, byte[] payload, CancellationToken cancellationToken) =>
+        EnsureAccepted(await SendAsync("POST", InvocationPath(requestId, "response"), payload, null, cancellationToken).ConfigureAwait(false), "response");
 
     /// <summary>Reports that an invocation failed.</summary>
     public Task ReportInvocationErrorAsync(string requestId, RuntimeError error, CancellationToken cancellationToken) =>
@@ -66,38 +64,92 @@ internal sealed class RuntimeApiClient : IDisposable
 
     /// <summary>Reports that initialization failed; the process must exit afterwards.</summary>
     public Task ReportInitErrorAsync(RuntimeError error, CancellationToken cancellationToken) =>
-        PostErrorAsync("runtime/init/error", error, cancellationToken);
+        PostErrorAsync("/2018-06-01/runtime/init/error", error, cancellationToken);
 
     /// <summary>A response streamed to the Runtime API over its own connection.</summary>
-    public StreamingResponse StreamResponse(string requestId) => new(Host, Port, "/2018-06-01/" + InvocationPath(requestId, "response"));
+    public StreamingResponse StreamResponse(string requestId) => new(Host, Port, InvocationPath(requestId, "response"));
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _connection?.Dispose();
+        _gate.Dispose();
+    }
 
     private async Task PostErrorAsync(string path, RuntimeError error, CancellationToken cancellationToken)
     {
-        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(error, LambdaJsonContext.Default.RuntimeError));
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
-        request.Headers.TryAddWithoutValidation(ErrorTypeHeader, error.ErrorType);
-        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        await EnsureAcceptedAsync(response, path, cancellationToken).ConfigureAwait(false);
+        var body = JsonSerializer.SerializeToUtf8Bytes(error, LambdaJsonContext.Default.RuntimeError);
+        EnsureAccepted(await SendAsync("POST", path, body, error.ErrorType, cancellationToken).ConfigureAwait(false), path);
     }
 
-    private static string InvocationPath(string requestId, string action) => $"runtime/invocation/{Uri.EscapeDataString(requestId)}/{action}";
-
-    private static string? Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
-
-    private static async Task EnsureAcceptedAsync(HttpResponseMessage response, string call, CancellationToken cancellationToken)
+    /// <summary>One request and its response; a connection the Runtime API closed while idle is replaced once.</summary>
+    private async Task<RuntimeApiResponse> SendAsync(
+        string method, string path, byte[]? body, string? errorType, CancellationToken cancellationToken, TaskCompletionSource? sent = null)
     {
-        if (response.IsSuccessStatusCode)
+        var head = new StringBuilder(256)
+            .Append(method).Append(' ').Append(path).Append(" HTTP/1.1\r\nHost: ").Append(_hostHeader).Append("\r\n");
+        if (body is not null)
         {
-            return;
+            head.Append("Content-Type: application/json\r\nContent-Length: ").Append(body.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
         }
 
-        // The Runtime API explains a refusal in its body ({"errorType", "errorMessage"}); keep it for the log.
-        var detail = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        throw new RuntimeApiException($"The Runtime API refused '{call}' with {(int)response.StatusCode}: {detail}", response.StatusCode);
+        if (errorType is not null)
+        {
+            head.Append(ErrorTypeHeader).Append(": ").Append(errorType).Append("\r\n");
+        }
+
+        var request = Encoding.ASCII.GetBytes(head.Append("\r\n").ToString());
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var reused = _connection is not null;
+                cancellationToken.ThrowIfCancellationRequested();
+                var connection = _connection ??= RuntimeApiConnection.Open(Host, Port);
+                try
+                {
+                    connection.Write(request, body);
+                    sent?.TrySetResult();
+                    return await connection.ReadResponseAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception problem) when (problem is IOException or SocketException or OperationCanceledException or RuntimeApiException)
+                {
+                    // The connection's state is unknown after any failure: never reuse it.
+                    connection.Dispose();
+                    _connection = null;
+                    if (problem is IOException && reused && attempt == 0)
+                    {
+                        continue;
+                    }
+
+                    if (problem is OperationCanceledException or RuntimeApiException)
+                    {
+                        throw;
+                    }
+
+                    throw new HttpRequestException($"The Runtime API connection failed: {problem.Message}", problem);
+                }
+            }
+        }
+        catch (SocketException problem)
+        {
+            throw new HttpRequestException($"The Runtime API is unreachable: {problem.Message}", problem);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static string InvocationPath(string requestId, string action) => $"/2018-06-01/runtime/invocation/{Uri.EscapeDataString(requestId)}/{action}";
+
+    private static void EnsureAccepted(RuntimeApiResponse response, string call)
+    {
+        if (response.Status is < 200 or > 299)
+        {
+            // The Runtime API explains a refusal in its body ({"errorType", "errorMessage"}); keep it for the log.
+            throw new RuntimeApiException($"The Runtime API refused '{call}' with {response.Status}: {Encoding.UTF8.GetString(response.Body)}", (HttpStatusCode)response.Status);
+        }
     }
 }
 

@@ -45,6 +45,10 @@ public sealed class LambdaHostFixture : IAsyncDisposable
     public static LambdaHostFixture Start(Dictionary<string, string?>? environment = null, TimeSpan? deadlineMargin = null) =>
         StartWith(environment, deadlineMargin, host => services => services.AddSingleton<ILanguageModel>(host.Model).AddInMemoryConversationRepository());
 
+    /// <summary>Starts a host whose services <paramref name="configureServices"/> registers (given the fixture) before the configured ones.</summary>
+    public static LambdaHostFixture StartWithServices(Func<LambdaHostFixture, Action<IServiceCollection>> configureServices) =>
+        StartWith(environment: null, deadlineMargin: null, configureServices);
+
     /// <summary>
     /// Starts a host wired only by <paramref name="environment"/>, as in Lambda: the DynamoDB store and the Bedrock
     /// model. <paramref name="configureServices"/> may tune them (e.g. no Bedrock retries) before the settings apply.

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -21,6 +22,7 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentBag<TcpClient> _clients = [];
     private readonly Task _accepting;
+    private long _firstNextTimestamp;
 
     public FakeRuntimeApi()
     {
@@ -36,6 +38,9 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
 
     /// <summary>Completes when the host first asks for an event: its initialization is over.</summary>
     public Task FirstNext => _firstNext.Task;
+
+    /// <summary>When the first <c>/next</c> arrived (<see cref="Stopwatch.GetTimestamp"/>), taken before anything awaits it; 0 until then.</summary>
+    public long FirstNextTimestamp => Interlocked.Read(ref _firstNextTimestamp);
 
     /// <summary>Queues an event for /next and returns it, to await what the host answers.</summary>
     public Invocation Invoke(string payload, DateTimeOffset? deadline = null, string? traceId = null, int answerStatus = 202) =>
@@ -104,6 +109,7 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
 
                 if (method == "GET" && path == "/2018-06-01/runtime/invocation/next")
                 {
+                    Interlocked.CompareExchange(ref _firstNextTimestamp, Stopwatch.GetTimestamp(), 0);
                     _firstNext.TrySetResult();
                     var next = await _events.Reader.ReadAsync(_stop.Token);
                     var extra = new StringBuilder()
@@ -189,7 +195,11 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
             return await _calls.Reader.ReadAsync(limit.Token);
         }
 
-        internal void Record(RecordedCall call) => _calls.Writer.TryWrite(call);
+        internal void Record(RecordedCall call)
+        {
+            call.Timestamp = Stopwatch.GetTimestamp();
+            _calls.Writer.TryWrite(call);
+        }
     }
 
     /// <summary>A request the host made.</summary>
@@ -202,6 +212,9 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
         public Dictionary<string, string> Headers { get; } = headers;
 
         public byte[] Body { get; set; } = [];
+
+        /// <summary>When the call was complete (<see cref="Stopwatch.GetTimestamp"/>), for timing answers without scheduling delays.</summary>
+        public long Timestamp { get; internal set; }
 
         public List<byte[]> Chunks { get; } = [];
 

@@ -57,6 +57,45 @@ public sealed class LambdaTestBed : IAsyncDisposable
     public Task<BedrockEmulator> StartBedrockAsync(CancellationToken cancellationToken = default) =>
         BedrockEmulator.StartAsync(new BedrockEmulatorOptions { Region = Region, AccessKeyId = AccessKeyId, SecretAccessKey = SecretAccessKey }, cancellationToken);
 
+    /// <summary>A Bedrock emulator that, like Bedrock with a Lambda role's credentials, requires <see cref="SessionToken"/> signed in.</summary>
+    public Task<BedrockEmulator> StartBedrockForTemporaryCredentialsAsync(CancellationToken cancellationToken = default) =>
+        BedrockEmulator.StartAsync(
+            new BedrockEmulatorOptions { Region = Region, AccessKeyId = AccessKeyId, SecretAccessKey = SecretAccessKey, SessionToken = SessionToken }, cancellationToken);
+
+    /// <summary>The session token of the temporary credentials <see cref="FunctionEnvironment"/> hands out.</summary>
+    public string SessionToken { get; } = "test-bed-session/" + Guid.NewGuid().ToString("N");
+
+    /// <summary>
+    /// Everything Lambda puts in a function's environment and nothing else (AWS's "defined runtime environment
+    /// variables" for an OS-only runtime, temporary credentials included, no <c>AWS_LAMBDA_LOG_LEVEL</c>), plus the
+    /// function's own <c>CHAT_*</c> settings and the endpoint overrides to this test bed. <paramref name="taskRoot"/>
+    /// is where <c>bootstrap</c> lies (Lambda's /var/task); <paramref name="home"/> should hold no AWS files.
+    /// Use it with an emulator from <see cref="StartBedrockForTemporaryCredentialsAsync"/>.
+    /// </summary>
+    public Dictionary<string, string?> FunctionEnvironment(BedrockEmulator bedrock, string runtimeApi, string taskRoot, string home)
+    {
+        var environment = Environment(bedrock);
+        environment["AWS_SESSION_TOKEN"] = SessionToken;
+        environment["AWS_DEFAULT_REGION"] = Region;
+        environment["AWS_LAMBDA_RUNTIME_API"] = runtimeApi;
+        environment["AWS_LAMBDA_FUNCTION_NAME"] = "chatBedrock";
+        environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "128";
+        environment["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST";
+        environment["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand";
+        environment["AWS_LAMBDA_LOG_GROUP_NAME"] = "/aws/lambda/chatBedrock";
+        environment["AWS_LAMBDA_LOG_STREAM_NAME"] = "2025/01/01/[$LATEST]0123456789abcdef0123456789abcdef";
+        environment["AWS_EC2_METADATA_DISABLED"] = "true";
+        environment["LAMBDA_TASK_ROOT"] = taskRoot;
+        environment["LAMBDA_RUNTIME_DIR"] = "/var/runtime";
+        environment["_HANDLER"] = "bootstrap";
+        environment["TZ"] = ":UTC";
+        environment["LANG"] = "en_US.UTF-8";
+        environment["PATH"] = "/usr/local/bin:/usr/bin/:/bin:/opt/bin";
+        environment["LD_LIBRARY_PATH"] = $"/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:{taskRoot}:{taskRoot}/lib:/opt/lib";
+        environment["HOME"] = home;
+        return environment;
+    }
+
     /// <summary>
     /// The function's environment: region, credentials, both endpoints and the <c>CHAT_*</c> settings that choose
     /// the history layout (<c>langchain</c> or <c>turns</c>, with its table) and response streaming.
