@@ -51,9 +51,13 @@ public sealed class RealAdapterHost : IAsyncDisposable
             string.IsNullOrEmpty(body) ? default : JsonDocument.Parse(body).RootElement);
     }
 
-    /// <summary>What dynalite holds for <paramref name="sessionId"/> in the host's table.</summary>
-    public Task<List<Dictionary<string, AttributeValue>>> StoredAsync(string sessionId) =>
-        Aws.ItemsAsync(Table, sessionId, TestContext.Current.CancellationToken);
+    /// <summary>
+    /// The items dynalite holds for <paramref name="sessionId"/> in the host's table: the session's item (LangChain) or
+    /// its turns (the turns layout's counter item, <c>Turn</c> 0, is not a turn and is left out).
+    /// </summary>
+    public async Task<List<Dictionary<string, AttributeValue>>> StoredAsync(string sessionId) =>
+        (await Aws.ItemsAsync(Table, sessionId, TestContext.Current.CancellationToken))
+            .Where(item => !(item.TryGetValue("Turn", out var turn) && turn.N == "0")).ToList();
 
     /// <summary>The texts of the messages Bedrock was sent in its <paramref name="index"/>-th request.</summary>
     public IReadOnlyList<string> MessagesSentToBedrock(int index) =>
