@@ -68,6 +68,14 @@ internal sealed class ConverseRequestMapper
         }
 
         var (system, messages) = MapMessages(request);
+        var guardrail = Guardrail(streaming);
+        if (guardrail is not null && messages.Count > 0)
+        {
+            // Without guardContent a guardrail evaluates every message, so one blocked input stored in the
+            // history would block every later turn of that chat; only the new input is evaluated (and the answer).
+            messages[^1] = messages[^1] with { Content = [.. messages[^1].Content.Select(b => b.Text is { } t ? ContentBlock.Guarded(t) : b)] };
+        }
+
         _cache?.AddCachePoints(system, messages);
         return new ConverseRequest(
             messages,
@@ -75,7 +83,7 @@ internal sealed class ConverseRequestMapper
             new InferenceConfiguration(settings.MaxTokens, settings.Temperature, topP, stopSequences.Count > 0 ? stopSequences : null),
             _additionalFields)
         {
-            GuardrailConfig = Guardrail(streaming),
+            GuardrailConfig = guardrail,
             PerformanceConfig = _performance,
             ServiceTier = _serviceTier,
         };

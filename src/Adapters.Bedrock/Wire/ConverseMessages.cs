@@ -31,9 +31,19 @@ internal sealed record ContentBlock(string? Text)
     public static readonly ContentBlock DefaultCachePoint = new((string?)null) { CachePoint = new CachePointBlock("default") };
 
     public CachePointBlock? CachePoint { get; init; }
+
+    public GuardContentBlock? GuardContent { get; init; }
+
+    /// <summary>Text the model reads and the guardrail also evaluates (<c>{"guardContent":{"text":{"text":"…"}}}</c>).</summary>
+    public static ContentBlock Guarded(string text) => new((string?)null) { GuardContent = new GuardContentBlock(new GuardTextBlock(text)) };
 }
 
 internal sealed record CachePointBlock(string Type);
+
+/// <summary>API reference GuardrailConverseContentBlock / GuardrailConverseTextBlock.</summary>
+internal sealed record GuardContentBlock(GuardTextBlock Text);
+
+internal sealed record GuardTextBlock(string Text);
 
 /// <summary>
 /// API reference GuardrailConfiguration (Converse) and GuardrailStreamConfiguration (ConverseStream, which
