@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
 
@@ -7,12 +8,15 @@ namespace ChatBedrock.Testing.Bedrock;
 /// The emulator's prompt cache, per the Bedrock User Guide ("Prompt caching for faster model inference"): cache
 /// points are checked (type "default", ttl "5m" or "1h", at most 4, only for models that support caching);
 /// the k-th checkpoint counts only when at least k × the model's minimum tokens precede it (tools → system →
-/// messages, cumulative); a request reads the longest cached prefix that is still alive (a hit resets its
-/// time to live) and writes the rest up to its last counting checkpoint. Tokens are the emulator's: words.
+/// messages, cumulative); a request reads the longest cached prefix that is still alive, looking back about 20
+/// blocks from each checkpoint (a hit resets its time to live), and writes the rest up to its last counting
+/// checkpoint. Tokens are the emulator's: words.
 /// </summary>
 internal sealed class EmulatedPromptCache
 {
-    private readonly Dictionary<string, DateTimeOffset> _entries = new(StringComparer.Ordinal);
+    private const int LookBackBlocks = 20;
+
+    private readonly Dictionary<ulong, DateTimeOffset> _entries = [];
     private readonly Lock _lock = new();
     private readonly BedrockEmulatorOptions _options;
 
@@ -55,27 +59,31 @@ internal sealed class EmulatedPromptCache
             return null;
         }
 
-        // Walk the prompt in Bedrock's order, noting the prefix (and its tokens) at each checkpoint that counts.
-        var prefix = new StringBuilder(modelId).Append('\n');
+        // Walk the prompt in Bedrock's order, keeping a running hash of the prefix at every block boundary and
+        // noting the checkpoints that count.
+        var hash = new XxHash64();
+        hash.Append(Encoding.UTF8.GetBytes(modelId));
+        var boundaries = new List<(ulong Key, int Tokens)>();
         var tokens = 0;
         var ordinal = 0;
-        var checkpoints = new List<(string Key, int Tokens, TimeSpan Ttl)>();
+        var checkpoints = new List<(int Boundary, TimeSpan Ttl)>();
         foreach (var (text, cachePoint) in Blocks(body))
         {
             if (cachePoint is { } point)
             {
                 ordinal++;
-                if (tokens >= minimum * ordinal)
+                if (boundaries.Count > 0 && tokens >= minimum * ordinal)
                 {
                     var ttl = point.TryGetProperty("ttl", out var t) && t.GetString() == "1h" ? TimeSpan.FromHours(1) : TimeSpan.FromMinutes(5);
-                    checkpoints.Add((prefix.ToString(), tokens, ttl));
+                    checkpoints.Add((boundaries.Count - 1, ttl));
                 }
 
                 continue;
             }
 
-            prefix.Append(text).Append('\u001f');
+            hash.Append(Encoding.UTF8.GetBytes(text + "\u001f"));
             tokens += BedrockEmulator.Words(text);
+            boundaries.Add((hash.GetCurrentHashAsUInt64(), tokens));
         }
 
         if (checkpoints.Count == 0)
@@ -86,24 +94,33 @@ internal sealed class EmulatedPromptCache
         var now = _options.Time.GetUtcNow();
         lock (_lock)
         {
-            var read = 0;
-            foreach (var checkpoint in checkpoints)
+            // The longest live prefix ending at a checkpoint or, as Bedrock's simplified cache management for Claude
+            // does, at one of the ~20 block boundaries before a checkpoint.
+            var hit = -1;
+            foreach (var (boundary, _) in checkpoints)
             {
-                if (_entries.TryGetValue(checkpoint.Key, out var expires) && expires > now)
+                for (var b = boundary; b >= Math.Max(0, boundary - LookBackBlocks) && b > hit; b--)
                 {
-                    read = checkpoint.Tokens;
+                    if (_entries.TryGetValue(boundaries[b].Key, out var expires) && expires > now)
+                    {
+                        hit = b;
+                        break;
+                    }
                 }
             }
 
-            foreach (var checkpoint in checkpoints)
+            var read = hit < 0 ? 0 : boundaries[hit].Tokens;
+            if (hit >= 0)
             {
-                if (checkpoint.Tokens <= read || !_entries.TryGetValue(checkpoint.Key, out var expires) || expires <= now)
-                {
-                    _entries[checkpoint.Key] = now + checkpoint.Ttl; // written, or read and so kept alive
-                }
+                _entries[boundaries[hit].Key] = now + TimeSpan.FromMinutes(5); // a hit resets the lifetime
             }
 
-            return (read, checkpoints[^1].Tokens - read);
+            foreach (var (boundary, ttl) in checkpoints.Where(c => c.Boundary > hit))
+            {
+                _entries[boundaries[boundary].Key] = now + ttl;
+            }
+
+            return (read, Math.Max(0, boundaries[checkpoints[^1].Boundary].Tokens - read));
         }
     }
 
