@@ -50,9 +50,9 @@ internal sealed partial class BedrockLanguageModel : ILanguageModel
                 text.Append(block.Text);
             }
 
-            var usage = new ModelUsage(response.Usage?.InputTokens ?? 0, response.Usage?.OutputTokens ?? 0);
+            var usage = TokenUsage.ToModelUsage(response.Usage);
             var stopReason = response.StopReason ?? StopReasons.EndTurn;
-            LogAnswered(_options.ModelId, false, usage.InputTokens, usage.OutputTokens, stopReason, response.Metrics?.LatencyMs);
+            LogAnswered(_options.ModelId, false, usage.InputTokens, usage.OutputTokens, usage.CacheReadInputTokens, usage.CacheWriteInputTokens, stopReason, response.Metrics?.LatencyMs);
             return new ModelResponse(text.ToString(), usage, stopReason);
         }
         catch (OperationCanceledException e) when (deadline.Expired)
@@ -65,7 +65,7 @@ internal sealed partial class BedrockLanguageModel : ILanguageModel
 
     public async IAsyncEnumerable<ModelStreamUpdate> StreamAsync(ModelRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var body = _requests.Map(request);
+        var body = _requests.Map(request, streaming: true);
         cancellationToken.ThrowIfCancellationRequested();
         using var deadline = new BedrockDeadline(_options.RequestTimeout, _time, cancellationToken);
         var (session, first) = await OpenStreamAsync(body, deadline).ConfigureAwait(false);
@@ -75,7 +75,8 @@ internal sealed partial class BedrockLanguageModel : ILanguageModel
             {
                 if (update is ModelStreamEnd end)
                 {
-                    LogAnswered(_options.ModelId, true, end.Usage.InputTokens, end.Usage.OutputTokens, end.StopReason, session.LatencyMs);
+                    LogAnswered(_options.ModelId, true, end.Usage.InputTokens, end.Usage.OutputTokens,
+                        end.Usage.CacheReadInputTokens, end.Usage.CacheWriteInputTokens, end.StopReason, session.LatencyMs);
                 }
 
                 yield return update;
@@ -159,8 +160,9 @@ internal sealed partial class BedrockLanguageModel : ILanguageModel
         return retryAfter is { } wait && wait > delay ? wait : delay;
     }
 
-    [LoggerMessage(1, LogLevel.Information, "Bedrock model {ModelId} answered (streamed: {Streamed}): {InputTokens} input and {OutputTokens} output tokens, stop reason {StopReason}, model latency {LatencyMs} ms")]
-    private partial void LogAnswered(string modelId, bool streamed, int inputTokens, int outputTokens, string stopReason, long? latencyMs);
+    [LoggerMessage(1, LogLevel.Information, "Bedrock model {ModelId} answered (streamed: {Streamed}): {InputTokens} input and {OutputTokens} output tokens, " +
+        "{CacheReadInputTokens} input tokens read from and {CacheWriteInputTokens} written to the prompt cache, stop reason {StopReason}, model latency {LatencyMs} ms")]
+    private partial void LogAnswered(string modelId, bool streamed, int inputTokens, int outputTokens, int cacheReadInputTokens, int cacheWriteInputTokens, string stopReason, long? latencyMs);
 
     [LoggerMessage(2, LogLevel.Warning, "Bedrock model {ModelId} failed with {Code}; retry {Retry} in {DelayMs} ms")]
     private partial void LogRetrying(string modelId, ChatErrorCode code, int retry, long delayMs);

@@ -61,4 +61,53 @@ public sealed class BedrockModelOptions
     /// field for, e.g. <c>{"top_k":250}</c> (the hands-on's setting).
     /// </summary>
     public string? AdditionalModelRequestFields { get; set; }
+
+    /// <summary>
+    /// Prompt caching: <see cref="PromptCacheMode.Auto"/> (default) adds cache points for models in the prompt cache
+    /// table (<see cref="PromptCacheModels"/> and the built-in one) and sends requests as before for others;
+    /// <see cref="PromptCacheMode.On"/> also, but refuses to start with a model the table does not know;
+    /// <see cref="PromptCacheMode.Off"/> never adds them.
+    /// </summary>
+    public PromptCacheMode PromptCache { get; set; } = PromptCacheMode.Auto;
+
+    /// <summary>
+    /// Adds to (or overrides) the built-in prompt cache table: a model id prefix, as called (inference profile
+    /// prefix and ARN removed, e.g. <c>anthropic.claude-sonnet-4-6</c>) or a whole id or ARN, mapped to the model's
+    /// minimum tokens per cache checkpoint (1 to 1,000,000). The longest matching prefix wins.
+    /// </summary>
+    public IDictionary<string, int> PromptCacheModels { get; } = new Dictionary<string, int>(StringComparer.Ordinal);
+
+    /// <summary>A guardrail's id or ARN, applied to every call (<c>guardrailConfig</c>); needs <see cref="GuardrailVersion"/>.</summary>
+    public string? GuardrailIdentifier { get; set; }
+
+    /// <summary>The guardrail's version: a number or <c>DRAFT</c>.</summary>
+    public string? GuardrailVersion { get; set; }
+
+    /// <summary>The guardrail's trace: <c>enabled</c>, <c>disabled</c> or <c>enabled_full</c>; unset leaves Bedrock's default (disabled).</summary>
+    public string? GuardrailTrace { get; set; }
+
+    /// <summary>
+    /// How a guardrail treats a streamed answer: <c>sync</c> (chunks are checked before they are sent) or
+    /// <c>async</c> (sent at once, checked in the background); unset leaves Bedrock's default (sync).
+    /// </summary>
+    public string? GuardrailStreamProcessingMode { get; set; }
+
+    /// <summary><c>performanceConfig.latency</c>: <c>standard</c> or <c>optimized</c> (latency-optimized inference, for the models and regions that offer it).</summary>
+    public string? PerformanceLatency { get; set; }
+
+    /// <summary><c>serviceTier.type</c>: <c>priority</c>, <c>default</c>, <c>flex</c> or <c>reserved</c>; unset sends none (the standard tier).</summary>
+    public string? ServiceTier { get; set; }
+}
+
+/// <summary>Whether Converse requests carry prompt cache points.</summary>
+public enum PromptCacheMode
+{
+    /// <summary>For models in the prompt cache table; others are called exactly as without caching.</summary>
+    Auto,
+
+    /// <summary>Like <see cref="Auto"/>, but a model missing from the table is a start-up error.</summary>
+    On,
+
+    /// <summary>Never.</summary>
+    Off,
 }

@@ -8,22 +8,35 @@ namespace ChatBedrock.Adapters.Bedrock;
 /// <summary>
 /// The one place a <see cref="ModelRequest"/> becomes the body of a Converse or ConverseStream call: the
 /// settings checked against the model's limits and merged with the configured defaults, the conversation
-/// shaped the way Converse accepts it, and the configured additional model request fields. Whatever else the
-/// request body gains (prompt cache points, guardrails, performance configuration) is added here.
+/// shaped the way Converse accepts it, prompt cache points (<see cref="PromptCachePlanner"/>), and the
+/// configured additional model request fields, guardrail, performance configuration and service tier.
 /// </summary>
 internal sealed class ConverseRequestMapper
 {
     private readonly BedrockModelOptions _options;
     private readonly JsonElement? _additionalFields;
+    private readonly PromptCachePlanner? _cache;
+    private readonly PerformanceConfiguration? _performance;
+    private readonly ServiceTier? _serviceTier;
 
     public ConverseRequestMapper(BedrockModelOptions options)
     {
         _options = options;
         _additionalFields = BedrockModelOptionsValidator.ParseAdditionalFields(options.AdditionalModelRequestFields);
+        _cache = PromptCachePlanner.For(options);
+        _performance = options.PerformanceLatency is { } latency ? new PerformanceConfiguration(latency) : null;
+        _serviceTier = options.ServiceTier is { } tier ? new ServiceTier(tier) : null;
     }
 
-    /// <summary>The request body; <see cref="ChatErrorCode.ModelInvalidRequest"/> for settings the model does not accept.</summary>
-    public ConverseRequest Map(ModelRequest request)
+    /// <summary>Whether requests carry cache points (prompt caching is on for this model).</summary>
+    public bool Caches => _cache is not null;
+
+    /// <summary>
+    /// The request body for Converse, or ConverseStream when <paramref name="streaming"/> (whose guardrail
+    /// configuration also takes the stream processing mode); <see cref="ChatErrorCode.ModelInvalidRequest"/>
+    /// for settings the model does not accept.
+    /// </summary>
+    public ConverseRequest Map(ModelRequest request, bool streaming = false)
     {
         ArgumentNullException.ThrowIfNull(request);
         var settings = request.Settings;
@@ -55,12 +68,31 @@ internal sealed class ConverseRequestMapper
         }
 
         var (system, messages) = MapMessages(request);
+        var guardrail = Guardrail(streaming);
+        if (guardrail is not null && messages.Count > 0)
+        {
+            // Without guardContent a guardrail evaluates every message, so one blocked input stored in the
+            // history would block every later turn of that chat; only the new input is evaluated (and the answer).
+            messages[^1] = messages[^1] with { Content = [.. messages[^1].Content.Select(b => b.Text is { } t ? ContentBlock.Guarded(t) : b)] };
+        }
+
+        _cache?.AddCachePoints(system, messages);
         return new ConverseRequest(
             messages,
             system,
             new InferenceConfiguration(settings.MaxTokens, settings.Temperature, topP, stopSequences.Count > 0 ? stopSequences : null),
-            _additionalFields);
+            _additionalFields)
+        {
+            GuardrailConfig = guardrail,
+            PerformanceConfig = _performance,
+            ServiceTier = _serviceTier,
+        };
     }
+
+    private GuardrailConfiguration? Guardrail(bool streaming) =>
+        _options is { GuardrailIdentifier: { } id, GuardrailVersion: { } version }
+            ? new GuardrailConfiguration(id, version, _options.GuardrailTrace, streaming ? _options.GuardrailStreamProcessingMode : null)
+            : null;
 
     /// <summary>
     /// System prompt and stored system messages go to "system"; consecutive messages of one role are merged

@@ -37,10 +37,25 @@ public sealed record ModelSettings
     public IReadOnlyList<string> StopSequences { get; init; } = [];
 }
 
-/// <summary>Token counts of one model call.</summary>
+/// <summary>
+/// Token counts of one model call. With a provider's prompt cache, <see cref="InputTokens"/> are only the input
+/// tokens billed at the full price; those read from or written to the cache are counted apart (Bedrock's
+/// <c>inputTokens</c>, <c>cacheReadInputTokens</c>, <c>cacheWriteInputTokens</c>), so the whole prompt is
+/// <see cref="PromptTokens"/>.
+/// </summary>
 public readonly record struct ModelUsage(int InputTokens, int OutputTokens)
 {
-    public int TotalTokens => InputTokens + OutputTokens;
+    /// <summary>Input tokens read from the prompt cache (billed at a fraction of the input price).</summary>
+    public int CacheReadInputTokens { get; init; }
+
+    /// <summary>Input tokens written to the prompt cache (billed at or above the input price, depending on the model).</summary>
+    public int CacheWriteInputTokens { get; init; }
+
+    /// <summary>The whole prompt: full-price, cache-read and cache-written input tokens.</summary>
+    public int PromptTokens => InputTokens + CacheReadInputTokens + CacheWriteInputTokens;
+
+    /// <summary>Every token of the call, as Bedrock's <c>totalTokens</c>: <see cref="PromptTokens"/> and the output.</summary>
+    public int TotalTokens => PromptTokens + OutputTokens;
 }
 
 /// <summary>Why the model stopped. Known values are listed; unknown ones from a provider are kept as they are.</summary>
@@ -49,6 +64,9 @@ public static class StopReasons
     public const string EndTurn = "end_turn";
     public const string MaxTokens = "max_tokens";
     public const string StopSequence = "stop_sequence";
+
+    /// <summary>A guardrail blocked the input or the answer; the text is the guardrail's configured message.</summary>
+    public const string GuardrailIntervened = "guardrail_intervened";
 }
 
 /// <summary>A complete answer.</summary>

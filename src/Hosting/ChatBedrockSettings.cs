@@ -1,4 +1,5 @@
 using System.Globalization;
+using ChatBedrock.Adapters.Bedrock;
 using ChatBedrock.Adapters.DynamoDb;
 using Microsoft.Extensions.Configuration;
 
@@ -46,6 +47,30 @@ public sealed record ChatBedrockSettings
     /// <summary><c>CHAT_CORS_ALLOWED_ORIGINS</c>: comma-separated origins, or <c>*</c>.</summary>
     public IReadOnlyList<string> CorsAllowedOrigins { get; init; } = [];
 
+    /// <summary><c>CHAT_PROMPT_CACHE</c>: <c>auto</c> (default), <c>on</c> or <c>off</c>.</summary>
+    public PromptCacheMode PromptCache { get; init; } = PromptCacheMode.Auto;
+
+    /// <summary><c>CHAT_PROMPT_CACHE_MODELS</c>: <c>prefix=minimum tokens</c>, comma-separated, added to the prompt cache table.</summary>
+    public IReadOnlyDictionary<string, int> PromptCacheModels { get; init; } = new Dictionary<string, int>();
+
+    /// <summary><c>CHAT_GUARDRAIL_ID</c>, <c>CHAT_GUARDRAIL_VERSION</c>, <c>CHAT_GUARDRAIL_TRACE</c>, <c>CHAT_GUARDRAIL_STREAM_MODE</c>.</summary>
+    public string? GuardrailIdentifier { get; init; }
+
+    public string? GuardrailVersion { get; init; }
+
+    public string? GuardrailTrace { get; init; }
+
+    public string? GuardrailStreamProcessingMode { get; init; }
+
+    /// <summary><c>CHAT_PERFORMANCE_LATENCY</c>: <c>standard</c> or <c>optimized</c>.</summary>
+    public string? PerformanceLatency { get; init; }
+
+    /// <summary><c>CHAT_SERVICE_TIER</c>: <c>priority</c>, <c>default</c>, <c>flex</c> or <c>reserved</c>.</summary>
+    public string? ServiceTier { get; init; }
+
+    /// <summary><c>CHAT_ADDITIONAL_MODEL_REQUEST_FIELDS</c>: a JSON object passed to the model.</summary>
+    public string? AdditionalModelRequestFields { get; init; }
+
 
     /// <summary><c>AWS_ENDPOINT_URL_DYNAMODB</c>, else <c>AWS_ENDPOINT_URL</c>: a DynamoDB-compatible endpoint (tests, DynamoDB Local).</summary>
     public string? DynamoDbEndpoint { get; init; }
@@ -77,6 +102,21 @@ public sealed record ChatBedrockSettings
                 long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v is >= 1 and <= 10L * 366 * 24 * 3600 ? TimeSpan.FromSeconds(v) : (TimeSpan?)null),
             Streaming = Parse("CHAT_STREAMING", "'true' or 'false'", s => bool.TryParse(s, out var v) ? v : (bool?)null) ?? false,
             CorsAllowedOrigins = Text("CHAT_CORS_ALLOWED_ORIGINS")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [],
+            PromptCache = Parse("CHAT_PROMPT_CACHE", "'auto', 'on' or 'off'", s => s.ToUpperInvariant() switch
+            {
+                "AUTO" => PromptCacheMode.Auto,
+                "ON" => PromptCacheMode.On,
+                "OFF" => PromptCacheMode.Off,
+                _ => (PromptCacheMode?)null,
+            }) ?? PromptCacheMode.Auto,
+            PromptCacheModels = ParsePromptCacheModels(Text("CHAT_PROMPT_CACHE_MODELS"), problems),
+            GuardrailIdentifier = Text("CHAT_GUARDRAIL_ID"),
+            GuardrailVersion = Text("CHAT_GUARDRAIL_VERSION"),
+            GuardrailTrace = Text("CHAT_GUARDRAIL_TRACE"),
+            GuardrailStreamProcessingMode = Text("CHAT_GUARDRAIL_STREAM_MODE"),
+            PerformanceLatency = Text("CHAT_PERFORMANCE_LATENCY"),
+            ServiceTier = Text("CHAT_SERVICE_TIER"),
+            AdditionalModelRequestFields = Text("CHAT_ADDITIONAL_MODEL_REQUEST_FIELDS"),
             DynamoDbEndpoint = Text("AWS_ENDPOINT_URL_DYNAMODB") ?? Text("AWS_ENDPOINT_URL"),
             BedrockEndpoint = Text("AWS_ENDPOINT_URL_BEDROCK_RUNTIME") ?? Text("AWS_ENDPOINT_URL"),
         };
@@ -102,6 +142,26 @@ public sealed record ChatBedrockSettings
             return value;
         }
 
+    }
+
+    // "anthropic.claude-x=1024, arn:…/abc=2048": the last '=' splits, since ARNs and ids contain ':' but never '='.
+    private static Dictionary<string, int> ParsePromptCacheModels(string? text, List<string> problems)
+    {
+        var models = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var entry in text?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [])
+        {
+            var equals = entry.LastIndexOf('=');
+            if (equals > 0 && int.TryParse(entry[(equals + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var minimum))
+            {
+                models[entry[..equals].Trim()] = minimum;
+            }
+            else
+            {
+                problems.Add($"CHAT_PROMPT_CACHE_MODELS must be comma-separated model-id-prefix=minimum-tokens entries (was '{entry}').");
+            }
+        }
+
+        return models;
     }
 }
 

@@ -24,6 +24,15 @@ public static class ChatBedrockHostingServiceCollectionExtensions
         (typeof(BedrockModelOptions), nameof(BedrockModelOptions.Endpoint), "AWS_ENDPOINT_URL_BEDROCK_RUNTIME or AWS_ENDPOINT_URL"),
         (typeof(BedrockModelOptions), nameof(BedrockModelOptions.ModelId), "CHAT_MODEL_ID"),
         (typeof(BedrockModelOptions), nameof(BedrockModelOptions.Region), "CHAT_MODEL_REGION"),
+        (typeof(BedrockModelOptions), nameof(BedrockModelOptions.PromptCacheModels), "CHAT_PROMPT_CACHE_MODELS"),
+        (typeof(BedrockModelOptions), nameof(BedrockModelOptions.PromptCache), "CHAT_PROMPT_CACHE"),
+        (typeof(BedrockModelOptions), nameof(BedrockModelOptions.GuardrailIdentifier), "CHAT_GUARDRAIL_ID"),
+        (typeof(BedrockModelOptions), nameof(BedrockModelOptions.GuardrailVersion), "CHAT_GUARDRAIL_VERSION"),
+        (typeof(BedrockModelOptions), nameof(BedrockModelOptions.GuardrailTrace), "CHAT_GUARDRAIL_TRACE"),
+        (typeof(BedrockModelOptions), nameof(BedrockModelOptions.GuardrailStreamProcessingMode), "CHAT_GUARDRAIL_STREAM_MODE"),
+        (typeof(BedrockModelOptions), nameof(BedrockModelOptions.PerformanceLatency), "CHAT_PERFORMANCE_LATENCY"),
+        (typeof(BedrockModelOptions), nameof(BedrockModelOptions.ServiceTier), "CHAT_SERVICE_TIER"),
+        (typeof(BedrockModelOptions), nameof(BedrockModelOptions.AdditionalModelRequestFields), "CHAT_ADDITIONAL_MODEL_REQUEST_FIELDS"),
     ];
 
     /// <summary>
@@ -73,7 +82,10 @@ public static class ChatBedrockHostingServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Registers the Bedrock model (<c>CHAT_MODEL_ID</c>, <c>CHAT_MODEL_REGION</c>); credentials are resolved on first use.</summary>
+    /// <summary>
+    /// Registers the Bedrock model (<c>CHAT_MODEL_ID</c>, <c>CHAT_MODEL_REGION</c>, <c>CHAT_PROMPT_CACHE*</c>, <c>CHAT_GUARDRAIL_*</c>,
+    /// <c>CHAT_PERFORMANCE_LATENCY</c>, <c>CHAT_SERVICE_TIER</c>, <c>CHAT_ADDITIONAL_MODEL_REQUEST_FIELDS</c>); credentials are resolved on first use.
+    /// </summary>
     public static IServiceCollection AddChatBedrockBedrockModel(this IServiceCollection services, ChatBedrockSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -82,6 +94,19 @@ public static class ChatBedrockHostingServiceCollectionExtensions
             o.ModelId = settings.ModelId;
             o.Region = settings.ModelRegion ?? o.Region;
             o.Endpoint = settings.BedrockEndpoint ?? o.Endpoint;
+            o.PromptCache = settings.PromptCache;
+            foreach (var (prefix, minimum) in settings.PromptCacheModels)
+            {
+                o.PromptCacheModels[prefix] = minimum;
+            }
+
+            o.GuardrailIdentifier = settings.GuardrailIdentifier ?? o.GuardrailIdentifier;
+            o.GuardrailVersion = settings.GuardrailVersion ?? o.GuardrailVersion;
+            o.GuardrailTrace = settings.GuardrailTrace ?? o.GuardrailTrace;
+            o.GuardrailStreamProcessingMode = settings.GuardrailStreamProcessingMode ?? o.GuardrailStreamProcessingMode;
+            o.PerformanceLatency = settings.PerformanceLatency ?? o.PerformanceLatency;
+            o.ServiceTier = settings.ServiceTier ?? o.ServiceTier;
+            o.AdditionalModelRequestFields = settings.AdditionalModelRequestFields ?? o.AdditionalModelRequestFields;
         });
         return services;
     }
@@ -109,7 +134,10 @@ public static class ChatBedrockHostingServiceCollectionExtensions
 
     private static List<string> Explain(OptionsValidationException exception) =>
         exception.Failures.Select(failure =>
-            Sources.FirstOrDefault(s => s.Options == exception.OptionsType && failure.Contains(s.Setting, StringComparison.Ordinal)) is { Variable: { } variable }
+            // The setting named first is the sentence's subject (a longer name wins a tie: PromptCacheModels over PromptCache).
+            Sources.Where(s => s.Options == exception.OptionsType && failure.Contains(s.Setting, StringComparison.Ordinal))
+                .OrderBy(s => failure.IndexOf(s.Setting, StringComparison.Ordinal)).ThenByDescending(s => s.Setting.Length)
+                .FirstOrDefault() is { Variable: { } variable }
                 ? $"{failure} Set by {variable}."
                 : failure).ToList();
 }

@@ -19,6 +19,14 @@ public sealed class DependencyInjectionTests
     [InlineData("TopP")]
     [InlineData("StopSequences")]
     [InlineData("AdditionalModelRequestFields")]
+    [InlineData("PromptCache")]
+    [InlineData("PromptCacheModels")]
+    [InlineData("GuardrailIdentifier")]
+    [InlineData("GuardrailVersion")]
+    [InlineData("GuardrailTrace")]
+    [InlineData("GuardrailStreamProcessingMode")]
+    [InlineData("PerformanceLatency")]
+    [InlineData("ServiceTier")]
     public void StartupValidation_WithBadOption_FailsNamingTheSetting(string setting)
     {
         using var provider = new ServiceCollection().AddLogging().AddBedrockLanguageModel(o =>
@@ -37,6 +45,14 @@ public sealed class DependencyInjectionTests
                 case "TopP": o.TopP = 1.1; break;
                 case "StopSequences": foreach (var s in new[] { "a", "b", "c", "d", "e" }) { o.StopSequences.Add(s); } break;
                 case "AdditionalModelRequestFields": o.AdditionalModelRequestFields = "[250]"; break;
+                case "PromptCache": o.PromptCache = (PromptCacheMode)7; break;
+                case "PromptCacheModels": o.PromptCacheModels["anthropic.claude-x"] = 0; break;
+                case "GuardrailIdentifier": o.GuardrailIdentifier = "Not An Id"; o.GuardrailVersion = "1"; break;
+                case "GuardrailVersion": o.GuardrailIdentifier = "abc123"; break;
+                case "GuardrailTrace": o.GuardrailIdentifier = "abc123"; o.GuardrailVersion = "DRAFT"; o.GuardrailTrace = "on"; break;
+                case "GuardrailStreamProcessingMode": o.GuardrailStreamProcessingMode = "sync"; break;
+                case "PerformanceLatency": o.PerformanceLatency = "fast"; break;
+                case "ServiceTier": o.ServiceTier = "gold"; break;
             }
         }).BuildServiceProvider();
 

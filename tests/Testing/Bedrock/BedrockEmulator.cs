@@ -33,6 +33,25 @@ public sealed record BedrockEmulatorOptions
 
     /// <summary>The highest maxTokens accepted, as a model's limit.</summary>
     public int MaxTokensLimit { get; init; } = 4096;
+
+    /// <summary>The clock of the prompt cache's lifetimes (5 minutes, or 1 hour): a fake one lets a test let entries expire.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Models with prompt caching (model id prefix, without inference profile prefix) and their minimum tokens
+    /// (here: words) per cache checkpoint; cache points for other models are rejected as Bedrock does.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> PromptCacheModels { get; init; } = new Dictionary<string, int>
+    {
+        ["anthropic.claude-3-5-haiku-"] = 2048,
+        ["anthropic.claude-3-7-sonnet-"] = 1024,
+        ["anthropic.claude-sonnet-4-"] = 1024,
+        ["anthropic.claude-haiku-4-5-"] = 4096,
+        ["amazon.nova-"] = 1000,
+    };
+
+    /// <summary>The guardrails requests may name in guardrailConfig.</summary>
+    public IReadOnlyList<BedrockEmulatorGuardrail> Guardrails { get; init; } = [];
 }
 
 /// <summary>
@@ -52,11 +71,13 @@ public sealed class BedrockEmulator : IAsyncDisposable
     private readonly ConcurrentQueue<BedrockReply> _script = new();
     private readonly ConcurrentQueue<BedrockEmulatorRequest> _requests = new();
     private readonly ConcurrentQueue<string> _rejections = new();
+    private readonly EmulatedPromptCache _cache;
 
     private BedrockEmulator(WebApplication app, BedrockEmulatorOptions options)
     {
         _app = app;
         Options = options;
+        _cache = new EmulatedPromptCache(options);
     }
 
     public BedrockEmulatorOptions Options { get; }
@@ -136,17 +157,26 @@ public sealed class BedrockEmulator : IAsyncDisposable
             return;
         }
 
-        if (Validate(json) is { } invalid)
+        var modelId = Uri.UnescapeDataString(encodedModelId);
+        if (Validate(json, operation == "converse-stream", modelId) is { } invalid)
         {
             await RejectAsync(context, 400, "ValidationException", invalid, token).ConfigureAwait(false);
             return;
         }
 
         var credential = SigV4Verifier.ParseAuthorization(context.Request.Headers.Authorization);
-        _requests.Enqueue(new BedrockEmulatorRequest(operation, Uri.UnescapeDataString(encodedModelId), rawTarget, authentication,
+        _requests.Enqueue(new BedrockEmulatorRequest(operation, modelId, rawTarget, authentication,
             credential?.Region, Header(context.Request, "x-amz-security-token"), json));
 
         var reply = _script.TryDequeue(out var scripted) ? scripted : DefaultReply(json);
+        if (EmulatedGuardrail.Find(json, Options.Guardrails) is { } guardrail && reply.ErrorType is null)
+        {
+            // An intervention answers with the guardrail's message instead of (input) or in place of (output) the model's.
+            reply = EmulatedGuardrail.BlocksInput(json, guardrail) ? Blocked(reply, guardrail.BlockedInputMessaging)
+                : EmulatedGuardrail.Triggers(string.Concat(reply.Deltas), guardrail) ? Blocked(reply, guardrail.BlockedOutputsMessaging)
+                : reply;
+        }
+
         await Task.Delay(reply.LatencyBeforeFirstByte, token).ConfigureAwait(false);
         if (reply.HangBeforeResponse)
         {
@@ -165,16 +195,23 @@ public sealed class BedrockEmulator : IAsyncDisposable
         }
 
         var (deltas, stopReason) = Truncate(reply, json.GetProperty("inferenceConfig").GetProperty("maxTokens").GetInt32());
-        var usage = new { inputTokens = reply.InputTokens ?? Math.Max(1, CountWords(json)), outputTokens = deltas.Count };
+        var cache = _cache.Account(json, modelId);
+        var usage = Usage(Math.Max(0, (reply.InputTokens ?? Math.Max(1, CountWords(json))) - (cache?.Read ?? 0) - (cache?.Written ?? 0)), deltas.Count, cache);
         if (operation == "converse")
         {
-            await WriteConverseAsync(context, deltas, stopReason, usage.inputTokens, usage.outputTokens, token).ConfigureAwait(false);
+            await WriteConverseAsync(context, deltas, stopReason, usage, token).ConfigureAwait(false);
         }
         else
         {
-            await WriteConverseStreamAsync(context, reply, deltas, stopReason, usage.inputTokens, usage.outputTokens, token).ConfigureAwait(false);
+            await WriteConverseStreamAsync(context, reply, deltas, stopReason, usage, token).ConfigureAwait(false);
         }
     }
+
+    private static BedrockReply Blocked(BedrockReply reply, string message) => reply with
+    {
+        Deltas = message.Split(' ').Select((w, i) => i == 0 ? w : " " + w).ToArray(),
+        StopReason = "guardrail_intervened",
+    };
 
     private (string Authentication, (string Type, string Message)? Problem) Authenticate(HttpRequest request, string rawTarget, byte[] body)
     {
@@ -229,7 +266,7 @@ public sealed class BedrockEmulator : IAsyncDisposable
                 "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method."));
     }
 
-    private string? Validate(JsonElement json)
+    private string? Validate(JsonElement json, bool streaming, string modelId)
     {
         if (json.ValueKind != JsonValueKind.Object || !json.TryGetProperty("messages", out var messages)
             || messages.ValueKind != JsonValueKind.Array || messages.GetArrayLength() == 0)
@@ -248,10 +285,29 @@ public sealed class BedrockEmulator : IAsyncDisposable
 
             expectedRole = role == "user" ? "assistant" : "user";
             if (!message.TryGetProperty("content", out var content) || content.GetArrayLength() == 0
-                || content.EnumerateArray().Any(c => !c.TryGetProperty("text", out var t) || string.IsNullOrWhiteSpace(t.GetString())))
+                || content.EnumerateArray().Any(c => c.EnumerateObject().Count() != 1
+                    || (!c.TryGetProperty("cachePoint", out _) && string.IsNullOrWhiteSpace(BlockText(c)))))
             {
                 return "The text field in the ContentBlock object is blank. Add text to the text field, and try again.";
             }
+        }
+
+        if ((_cache.Validate(json, modelId) ?? EmulatedGuardrail.Validate(json, streaming, Options.Guardrails)) is { } unsupported)
+        {
+            return unsupported;
+        }
+
+        // API reference PerformanceConfiguration (latency: standard | optimized) and ServiceTier (type: priority | default | flex | reserved).
+        if (json.TryGetProperty("performanceConfig", out var performance)
+            && (!performance.TryGetProperty("latency", out var latency) || latency.GetString() is not ("standard" or "optimized")))
+        {
+            return "performanceConfig.latency must be one of standard, optimized.";
+        }
+
+        if (json.TryGetProperty("serviceTier", out var tier)
+            && (!tier.TryGetProperty("type", out var type) || type.GetString() is not ("priority" or "default" or "flex" or "reserved")))
+        {
+            return "serviceTier.type must be one of priority, default, flex, reserved.";
         }
 
         if (!json.TryGetProperty("inferenceConfig", out var config) || !config.TryGetProperty("maxTokens", out var maxTokens)
@@ -275,10 +331,19 @@ public sealed class BedrockEmulator : IAsyncDisposable
             : null;
     }
 
+    /// <summary>The text of a text or guardContent block; null for others (cache points).</summary>
+    internal static string? BlockText(JsonElement block) =>
+        block.TryGetProperty("text", out var text) ? text.GetString()
+        : block.TryGetProperty("guardContent", out var guarded) && guarded.TryGetProperty("text", out var inner) && inner.TryGetProperty("text", out var t) ? t.GetString()
+        : null;
+
+    /// <summary>The emulator's tokens: words.</summary>
+    internal static int Words(string? text) => (text ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+
     private static BedrockReply DefaultReply(JsonElement json)
     {
         var last = json.GetProperty("messages").EnumerateArray().Last().GetProperty("content").EnumerateArray()
-            .Select(c => c.GetProperty("text").GetString());
+            .Select(BlockText).OfType<string>();
         var words = ("You said: " + string.Join(' ', last)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
         return BedrockReply.Text(words.Select((w, i) => i == 0 ? w : " " + w).ToArray());
     }
@@ -294,16 +359,16 @@ public sealed class BedrockEmulator : IAsyncDisposable
             texts = texts.Concat(system.EnumerateArray());
         }
 
-        return texts.Sum(c => (c.GetProperty("text").GetString() ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+        return texts.Sum(c => Words(BlockText(c)));
     }
 
-    private static async Task WriteConverseAsync(HttpContext context, IReadOnlyList<string> deltas, string stopReason, int input, int output, CancellationToken token)
+    private static async Task WriteConverseAsync(HttpContext context, IReadOnlyList<string> deltas, string stopReason, JsonObject usage, CancellationToken token)
     {
         var body = new JsonObject
         {
             ["output"] = new JsonObject { ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = new JsonArray(new JsonObject { ["text"] = string.Concat(deltas) }) } },
             ["stopReason"] = stopReason,
-            ["usage"] = Usage(input, output),
+            ["usage"] = usage,
             ["metrics"] = new JsonObject { ["latencyMs"] = 42 },
         };
         context.Response.ContentType = "application/json";
@@ -312,7 +377,7 @@ public sealed class BedrockEmulator : IAsyncDisposable
     }
 
     private static async Task WriteConverseStreamAsync(
-        HttpContext context, BedrockReply reply, IReadOnlyList<string> deltas, string stopReason, int input, int output, CancellationToken token)
+        HttpContext context, BedrockReply reply, IReadOnlyList<string> deltas, string stopReason, JsonObject usage, CancellationToken token)
     {
         var response = context.Response;
         response.ContentType = "application/vnd.amazon.eventstream";
@@ -370,7 +435,7 @@ public sealed class BedrockEmulator : IAsyncDisposable
 
         await WriteFrameAsync(Event("contentBlockStop", new JsonObject { ["contentBlockIndex"] = 0 })).ConfigureAwait(false);
         await WriteFrameAsync(Event("messageStop", new JsonObject { ["stopReason"] = stopReason })).ConfigureAwait(false);
-        await WriteFrameAsync(Event("metadata", new JsonObject { ["usage"] = Usage(input, output), ["metrics"] = new JsonObject { ["latencyMs"] = 42 } })).ConfigureAwait(false);
+        await WriteFrameAsync(Event("metadata", new JsonObject { ["usage"] = usage, ["metrics"] = new JsonObject { ["latencyMs"] = 42 } })).ConfigureAwait(false);
 
         async Task WriteFrameAsync(byte[] frame)
         {
@@ -404,8 +469,18 @@ public sealed class BedrockEmulator : IAsyncDisposable
         return EventStreamFrames.Event(type, payload.ToJsonString());
     }
 
-    private static JsonObject Usage(int input, int output) =>
-        new() { ["inputTokens"] = input, ["outputTokens"] = output, ["totalTokens"] = input + output };
+    /// <summary>API reference TokenUsage: with cache points, inputTokens excludes the cache read and write tokens, totalTokens includes them.</summary>
+    private static JsonObject Usage(int input, int output, (int Read, int Written)? cache)
+    {
+        var usage = new JsonObject { ["inputTokens"] = input, ["outputTokens"] = output, ["totalTokens"] = input + output + (cache?.Read ?? 0) + (cache?.Written ?? 0) };
+        if (cache is { } c)
+        {
+            usage["cacheReadInputTokens"] = c.Read;
+            usage["cacheWriteInputTokens"] = c.Written;
+        }
+
+        return usage;
+    }
 
     private async Task RejectAsync(HttpContext context, int status, string type, string message, CancellationToken token)
     {
