@@ -44,6 +44,8 @@ public sealed class ModelUsageTests
 
     private sealed class CachedModel : ILanguageModel
     {
+        public ValueTask<ModelStatus> GetStatusAsync(CancellationToken cancellationToken) => ValueTask.FromResult(new ModelStatus("cached", "cached-model"));
+
         public Task<ModelResponse> CompleteAsync(ModelRequest request, CancellationToken cancellationToken) =>
             Task.FromResult(new ModelResponse("ok", Cached, StopReasons.EndTurn));
 
