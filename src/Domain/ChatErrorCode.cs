@@ -43,6 +43,6 @@ public enum ChatErrorCode
     /// <summary>No model can be used because none is configured (e.g. no credentials).</summary>
     ModelNotConfigured,
 
-    /// <summary>The conversation history store cannot be used (missing table, denied, throttled, unreachable).</summary>
+    /// <summary>The conversation store cannot be used (missing table, denied, throttled, unreachable).</summary>
     StoreUnavailable,
 }

@@ -15,7 +15,7 @@ internal sealed class HttpFixture : IDisposable
     {
         _services = new ServiceCollection()
             .AddLogging()
-            .AddContinueConversation()
+            .AddConversationUseCases()
             .AddSingleton<IConversationRepository>(new NamedRepository(store))
             .AddSingleton<ILanguageModel>(Model)
             .AddChatHttp(configure)
