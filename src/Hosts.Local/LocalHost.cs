@@ -102,7 +102,6 @@ internal static partial class LocalHost
         Stores[store](services, configuration, settings);
         services.AddChatBedrockCore(settings);
         services.Configure<ConversationOptions>(configuration.GetSection(ConversationOptions.SectionName));
-        services.AddSingleton<ChatHttpEndpoint>();
 
         var app = builder.Build();
         try
@@ -116,7 +115,7 @@ internal static partial class LocalHost
             throw;
         }
 
-        app.Run(app.Services.GetRequiredService<ChatHttpEndpoint>().HandleAsync);
+        app.MapChatBedrock();
         return app;
     }
 
