@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Xml.Linq;
+using ChatBedrock.Testing;
 
 namespace ChatBedrock.Samples.Tests;
 
@@ -40,6 +41,7 @@ public sealed class LocalFeed : IAsyncLifetime
         Directory.CreateDirectory(Path.GetDirectoryName(filter)!);
         await File.WriteAllTextAsync(filter, JsonSerializer.Serialize(new { solution = new { path = "../../ChatBedrock.sln", projects = Libraries } }));
 
+        using var buildLock = await ReleaseBuildLock.AcquireAsync(Dotnet.RepositoryRoot, PackTimeout);
         var started = DateTime.UtcNow;
         // PackageVersion, not Version: the assemblies' version stays, so the Release build ./test.sh made is reused.
         var (exitCode, output) = await Dotnet.RunAsync(
