@@ -1,3 +1,4 @@
+// Over 250 lines: the one LangChain item is read, appended, trimmed and replaced under the same invariants (ADRs 0011, 0013).
 using System.Globalization;
 using System.Text;
 using Amazon.DynamoDBv2;
@@ -75,6 +76,67 @@ internal sealed partial class LangChainConversationRepository(StoreTable table) 
                 {
                     await MakeRoomAsync(sessionId, turnSize, cancellationToken).ConfigureAwait(false);
                 }
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sets the list's last two entries, when they are the expected HumanMessage and AIMessage, to the replacement's.
+    /// Conditional on the list's length and on both old entries, so an append or another replacement meanwhile
+    /// makes it change nothing and return false.
+    /// </summary>
+    public Task<bool> ReplaceLastTurnAsync(SessionId sessionId, ChatTurn expectedLast, ChatTurn replacement, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(expectedLast);
+        ArgumentNullException.ThrowIfNull(replacement);
+        var entries = LangChainMessages.Turn(replacement);
+        return table.GuardAsync("UpdateItem", async () =>
+        {
+            var history = await ReadHistoryAsync(sessionId, cancellationToken).ConfigureAwait(false);
+            var count = history.Count;
+            if (count < 2
+                || LangChainMessages.Read(history[count - 2], out _) is not { Role: ChatRole.User } user
+                || LangChainMessages.Read(history[count - 1], out _) is not { Role: ChatRole.Assistant } assistant
+                || !new ChatTurn(user, assistant).SameTextAs(expectedLast))
+            {
+                return false;
+            }
+
+            var at = (count - 2).ToString(CultureInfo.InvariantCulture);
+            var next = (count - 1).ToString(CultureInfo.InvariantCulture);
+            var request = new UpdateItemRequest
+            {
+                TableName = table.Name,
+                Key = table.Key(sessionId),
+                UpdateExpression = $"SET #history[{at}] = :user, #history[{next}] = :assistant",
+                ConditionExpression = $"size(#history) = :count AND #history[{at}] = :oldUser AND #history[{next}] = :oldAssistant",
+                ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
+                ExpressionAttributeNames = new Dictionary<string, string>(StringComparer.Ordinal) { ["#history"] = HistoryName },
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue>(StringComparer.Ordinal)
+                {
+                    [":user"] = entries[0],
+                    [":assistant"] = entries[1],
+                    [":oldUser"] = history[count - 2],
+                    [":oldAssistant"] = history[count - 1],
+                    [":count"] = new AttributeValue { N = count.ToString(CultureInfo.InvariantCulture) },
+                },
+            };
+            if (table.ExpiresAt() is { } expiry)
+            {
+                request.UpdateExpression += ", #expires = :expires";
+                request.ExpressionAttributeNames["#expires"] = table.Options.TimeToLiveAttributeName;
+                request.ExpressionAttributeValues[":expires"] = expiry;
+            }
+
+            try
+            {
+                var response = await table.Client.UpdateItemAsync(request, cancellationToken).ConfigureAwait(false);
+                table.Consumed("UpdateItem", response.ConsumedCapacity);
+                return true;
+            }
+            catch (ConditionalCheckFailedException)
+            {
+                return false;
             }
         }, cancellationToken);
     }
