@@ -36,9 +36,10 @@ public sealed partial class ImportConversation(
                 await repository.AppendTurnAsync(sessionId, turn, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception) when (await TryDeleteAsync(sessionId).ConfigureAwait(false))
+        catch (Exception)
         {
-            throw; // Never reached: the filter only cleans up and returns false, so the original failure propagates.
+            await TryDeleteAsync(sessionId).ConfigureAwait(false);
+            throw;
         }
 
         LogImported(sessionId.LogHandle, turns.Count);
@@ -75,7 +76,7 @@ public sealed partial class ImportConversation(
     }
 
     // Best effort: a half-written import is removed; the caller still sees the failure that stopped it.
-    private async Task<bool> TryDeleteAsync(SessionId sessionId)
+    private async Task TryDeleteAsync(SessionId sessionId)
     {
         try
         {
@@ -84,8 +85,6 @@ public sealed partial class ImportConversation(
         catch (ChatException)
         {
         }
-
-        return false;
     }
 
     private static ChatException Invalid(string message) => new(ChatErrorCode.RequestInvalid, message);

@@ -54,7 +54,7 @@ public sealed class RedoLastTurnTests
         _model.Answer("new ", "answer");
 
         var updates = new List<ConversationUpdate>();
-        await foreach (var update in UseCase.StreamAsync(new RedoRequest(id.Value, null), default, Ct))
+        await foreach (var update in UseCase.StreamAsync(new RedoRequest(id.Value, null), Ct, Ct))
         {
             updates.Add(update);
         }
