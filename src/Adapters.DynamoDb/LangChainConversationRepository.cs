@@ -104,23 +104,38 @@ internal sealed partial class LangChainConversationRepository(StoreTable table) 
 
             var at = (count - 2).ToString(CultureInfo.InvariantCulture);
             var next = (count - 1).ToString(CultureInfo.InvariantCulture);
+            if (TextPath(history[count - 2], at) is not { } userPath || TextPath(history[count - 1], next) is not { } assistantPath)
+            {
+                return false; // Content blocks written by another tool: not a turn this store rewrites.
+            }
+
             var request = new UpdateItemRequest
             {
                 TableName = table.Name,
                 Key = table.Key(sessionId),
                 UpdateExpression = $"SET #history[{at}] = :user, #history[{next}] = :assistant",
-                ConditionExpression = $"size(#history) = :count AND #history[{at}] = :oldUser AND #history[{next}] = :oldAssistant",
+                // The list's length guards against an append; the old texts against a replacement meanwhile.
+                ConditionExpression = $"size(#history) = :count AND {userPath.Path} = :oldUser AND {assistantPath.Path} = :oldAssistant",
                 ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
                 ExpressionAttributeNames = new Dictionary<string, string>(StringComparer.Ordinal) { ["#history"] = HistoryName },
                 ExpressionAttributeValues = new Dictionary<string, AttributeValue>(StringComparer.Ordinal)
                 {
                     [":user"] = entries[0],
                     [":assistant"] = entries[1],
-                    [":oldUser"] = history[count - 2],
-                    [":oldAssistant"] = history[count - 1],
+                    [":oldUser"] = userPath.Value,
+                    [":oldAssistant"] = assistantPath.Value,
                     [":count"] = new AttributeValue { N = count.ToString(CultureInfo.InvariantCulture) },
                 },
             };
+            // DynamoDB refuses names an expression does not use.
+            foreach (var (name, value) in new[] { ("#data", "data"), ("#content", "content"), ("#text", "text") })
+            {
+                if (request.ConditionExpression.Contains(name, StringComparison.Ordinal))
+                {
+                    request.ExpressionAttributeNames[name] = value;
+                }
+            }
+
             if (table.ExpiresAt() is { } expiry)
             {
                 request.UpdateExpression += ", #expires = :expires";
@@ -164,6 +179,18 @@ internal sealed partial class LangChainConversationRepository(StoreTable table) 
                 LogDeletedUnshown(table.Logger, table.Name, history.Count, unshown.Count, LangChainMessages.DescribeTypes(unshown));
             }
         }, cancellationToken);
+
+    /// <summary>Where an entry keeps its text as a string: Python's <c>data.content</c>, else LangChain.js's <c>text</c>.</summary>
+    private static (string Path, AttributeValue Value)? TextPath(AttributeValue entry, string index)
+    {
+        var map = entry.M!;
+        if (map.TryGetValue("data", out var data) && data.M is { } fields && fields.TryGetValue("content", out var content) && content.S is not null)
+        {
+            return ($"#history[{index}].#data.#content", content);
+        }
+
+        return map.TryGetValue("text", out var text) && text.S is not null ? ($"#history[{index}].#text", text) : null;
+    }
 
     private int HistoryNameSize => Encoding.UTF8.GetByteCount(HistoryName);
 

@@ -50,7 +50,7 @@ internal static class StreamedTurn
                 answer.Add(stream.Current);
                 if (stream.Current is ModelTextDelta delta)
                 {
-                    received = true;
+                    received |= delta.Text.Length > 0;
                     yield return new ConversationDelta(delta.Text);
                 }
             }
