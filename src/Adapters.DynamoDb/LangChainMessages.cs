@@ -24,15 +24,29 @@ internal static class LangChainMessages
     private static readonly AttributeValue False = new() { BOOL = false };
 
     /// <summary>A turn as the two list entries LangChain would append: HumanMessage then AIMessage.</summary>
-    public static List<AttributeValue> Turn(ChatTurn turn) => [Human(turn.User.Content), Ai(turn.Assistant.Content)];
+    public static List<AttributeValue> Turn(ChatTurn turn) => [Human(turn.User.Content), Ai(turn.Assistant.Content, turn.Assistant.Interrupted)];
+
+    /// <summary>
+    /// Where an answer cut short by the client is marked: <c>data.response_metadata.stop_reason</c>, a map both
+    /// LangChains carry through unread (Python keeps it as the message's metadata; LangChain.js reads <c>text</c>).
+    /// </summary>
+    public const string StopReasonField = "stop_reason";
+
+    /// <summary>The value of <see cref="StopReasonField"/> on an interrupted answer.</summary>
+    public const string Interrupted = "interrupted";
 
     /// <summary>A HumanMessage: content, additional_kwargs, response_metadata, type, name, id, example.</summary>
     public static AttributeValue Human(string content) => Entry(HumanType, BaseFields(content, HumanType));
 
     /// <summary>An AIMessage: the human fields plus tool_calls, invalid_tool_calls, usage_metadata.</summary>
-    public static AttributeValue Ai(string content)
+    public static AttributeValue Ai(string content, bool interrupted = false)
     {
         var data = BaseFields(content, AiType);
+        if (interrupted)
+        {
+            data["response_metadata"].M[StopReasonField] = new AttributeValue { S = Interrupted };
+        }
+
         data["tool_calls"] = new AttributeValue { L = [] };
         data["invalid_tool_calls"] = new AttributeValue { L = [] };
         data["usage_metadata"] = Null;
@@ -87,7 +101,9 @@ internal static class LangChainMessages
         }
 
         skippedBecause = null;
-        return new ChatMessage(role.Value, content);
+        var interrupted = role == ChatRole.Assistant && data?.M is { } d && d.TryGetValue("response_metadata", out var metadata)
+            && metadata.M is { } m && m.TryGetValue(StopReasonField, out var reason) && reason.S == Interrupted;
+        return new ChatMessage(role.Value, content) { Interrupted = interrupted };
     }
 
     /// <summary>The entries ChatBedrock does not show (see <see cref="Read"/>).</summary>

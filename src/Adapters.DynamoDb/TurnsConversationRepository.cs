@@ -23,6 +23,9 @@ internal sealed partial class TurnsConversationRepository(StoreTable table) : IC
     public const string UserAtAttribute = "UserAt";
     public const string AssistantAtAttribute = "AssistantAt";
 
+    /// <summary>Present (true) only on a turn whose answer was cut short by the client; absent on whole answers.</summary>
+    public const string AssistantInterruptedAttribute = "AssistantInterrupted";
+
     /// <summary>The counter item's attribute: the last turn number handed out.</summary>
     public const string LastTurnAttribute = "LastTurn";
 
@@ -69,6 +72,7 @@ internal sealed partial class TurnsConversationRepository(StoreTable table) : IC
         item[AssistantAttribute] = new AttributeValue { S = turn.Assistant.Content };
         AddTimestamp(item, UserAtAttribute, turn.User.Timestamp);
         AddTimestamp(item, AssistantAtAttribute, turn.Assistant.Timestamp);
+        AddInterrupted(item, turn.Assistant);
         var expiry = table.ExpiresAt();
         if (expiry is not null)
         {
@@ -95,6 +99,64 @@ internal sealed partial class TurnsConversationRepository(StoreTable table) : IC
                 // Only when the counter is behind the turns (a writer without it, or a lost counter).
                 LogTurnTaken(table.Logger, number, sessionId.LogHandle);
                 number = await CatchUpAsync(sessionId, number, expiry, cancellationToken).ConfigureAwait(false);
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Overwrites the newest turn's item, conditional on it still holding the expected texts, so of two concurrent
+    /// replacements one wins. A turn appended meanwhile gets the next number and is kept: the replacement then took
+    /// effect before it, as if it had come first (DynamoDB Local's emulator has no transactions to check the counter too).
+    /// </summary>
+    public Task<bool> ReplaceLastTurnAsync(SessionId sessionId, ChatTurn expectedLast, ChatTurn replacement, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(expectedLast);
+        ArgumentNullException.ThrowIfNull(replacement);
+        return table.GuardAsync("PutItem", async () =>
+        {
+            var newest = await QueryAsync(sessionId, 1, projection: null, withCounter: false, cancellationToken).ConfigureAwait(false);
+            if (newest.Count == 0 || !newest[0].TryGetValue(UserAttribute, out var user) || !newest[0].TryGetValue(AssistantAttribute, out var assistant)
+                || user.S != expectedLast.User.Content || assistant.S != expectedLast.Assistant.Content)
+            {
+                return false;
+            }
+
+            var item = table.Key(sessionId);
+            item[table.Options.SortKeyName] = newest[0][table.Options.SortKeyName];
+            item[UserAttribute] = new AttributeValue { S = replacement.User.Content };
+            item[AssistantAttribute] = new AttributeValue { S = replacement.Assistant.Content };
+            AddTimestamp(item, UserAtAttribute, replacement.User.Timestamp);
+            AddTimestamp(item, AssistantAtAttribute, replacement.Assistant.Timestamp);
+            AddInterrupted(item, replacement.Assistant);
+            if (table.ExpiresAt() is { } expiry)
+            {
+                item[table.Options.TimeToLiveAttributeName] = expiry;
+            }
+
+            if (ItemSize.Of(item) > ItemSize.Limit)
+            {
+                throw table.TurnTooLarge();
+            }
+
+            try
+            {
+                var response = await table.Client.PutItemAsync(
+                    new PutItemRequest
+                    {
+                        TableName = table.Name,
+                        Item = item,
+                        ConditionExpression = "#user = :user AND #assistant = :assistant",
+                        ExpressionAttributeNames = new(StringComparer.Ordinal) { ["#user"] = UserAttribute, ["#assistant"] = AssistantAttribute },
+                        ExpressionAttributeValues = new(StringComparer.Ordinal) { [":user"] = user, [":assistant"] = assistant },
+                        ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                table.Consumed("PutItem", response.ConsumedCapacity);
+                return true;
+            }
+            catch (ConditionalCheckFailedException)
+            {
+                return false;
             }
         }, cancellationToken);
     }
@@ -258,13 +320,22 @@ internal sealed partial class TurnsConversationRepository(StoreTable table) : IC
         }
     }
 
+    private static void AddInterrupted(Dictionary<string, AttributeValue> item, ChatMessage assistant)
+    {
+        if (assistant.Interrupted)
+        {
+            item[AssistantInterruptedAttribute] = new AttributeValue { BOOL = true };
+        }
+    }
+
     private static void AddMessage(List<ChatMessage> messages, Dictionary<string, AttributeValue> item, ChatRole role, string textName, string timeName)
     {
         if (item.TryGetValue(textName, out var text) && text.S is { } content)
         {
             DateTimeOffset? at = item.TryGetValue(timeName, out var time)
                 && DateTimeOffset.TryParse(time.S, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed) ? parsed : null;
-            messages.Add(new ChatMessage(role, content, at));
+            var interrupted = role == ChatRole.Assistant && item.TryGetValue(AssistantInterruptedAttribute, out var flag) && flag.BOOL == true;
+            messages.Add(new ChatMessage(role, content, at) { Interrupted = interrupted });
         }
     }
 

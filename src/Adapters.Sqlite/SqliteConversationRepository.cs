@@ -1,3 +1,4 @@
+// Over 250 lines: every statement of the store, with its transaction and its one migration step, in one place (ADR 0040).
 using System.Globalization;
 using ChatBedrock.Application;
 using ChatBedrock.Domain;
@@ -34,8 +35,8 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
 
     // The primary key's index serves the newest-N read: a backward range scan of one session, then re-ordered.
     private const string SelectNewest = """
-        SELECT role, content, created_at FROM (
-            SELECT sequence, role, content, created_at FROM messages
+        SELECT role, content, created_at, interrupted FROM (
+            SELECT sequence, role, content, created_at, interrupted FROM messages
             WHERE session_id = $session ORDER BY sequence DESC LIMIT $limit
         ) ORDER BY sequence;
         """;
@@ -43,10 +44,23 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
     // Both messages in one statement; the next sequence is read under the write lock BEGIN IMMEDIATE took.
     private const string InsertTurn = """
         WITH next (sequence) AS (SELECT COALESCE(MAX(sequence) + 1, 0) FROM messages WHERE session_id = $session)
-        INSERT INTO messages (session_id, sequence, role, content, created_at)
-        SELECT $session, sequence, $userRole, $userContent, $userTime FROM next
+        INSERT INTO messages (session_id, sequence, role, content, created_at, interrupted)
+        SELECT $session, sequence, $userRole, $userContent, $userTime, $userInterrupted FROM next
         UNION ALL
-        SELECT $session, sequence + 1, $assistantRole, $assistantContent, $assistantTime FROM next;
+        SELECT $session, sequence + 1, $assistantRole, $assistantContent, $assistantTime, $assistantInterrupted FROM next;
+        """;
+
+    // Added after schema version 1 as a nullable column (NULL: a whole answer), so files written before it and
+    // the versions that wrote them go on working; no version bump is needed for an additive column.
+    private const string AddInterrupted = "ALTER TABLE messages ADD COLUMN interrupted INTEGER;";
+
+    private const string SelectLastTurn = """
+        SELECT sequence, role, content FROM messages WHERE session_id = $session ORDER BY sequence DESC LIMIT 2;
+        """;
+
+    private const string UpdateMessage = """
+        UPDATE messages SET content = $content, created_at = $time, interrupted = $interrupted
+        WHERE session_id = $session AND sequence = $sequence;
         """;
 
     private readonly string _connectionString;
@@ -96,7 +110,10 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
                         messages.Add(new ChatMessage(
                             ParseRole(reader.GetString(0)),
                             reader.GetString(1),
-                            reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
+                            reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)))
+                        {
+                            Interrupted = !reader.IsDBNull(3) && reader.GetInt64(3) != 0,
+                        });
                     }
 
                     return messages;
@@ -122,6 +139,56 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
             AddMessage(command, "$assistant", turn.Assistant);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> ReplaceLastTurnAsync(SessionId sessionId, ChatTurn expectedLast, ChatTurn replacement, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(expectedLast);
+        ArgumentNullException.ThrowIfNull(replacement);
+        var replaced = false;
+        // Read and update in one BEGIN IMMEDIATE transaction: no append can come between the check and the write.
+        await WriteAsync("replace the last turn", async (connection, transaction) =>
+        {
+            var last = new List<(long Sequence, string Role, string Content)>(2);
+            using (var read = connection.CreateCommand())
+            {
+                read.Transaction = transaction;
+                read.CommandText = SelectLastTurn;
+                read.Parameters.AddWithValue("$session", sessionId.Value);
+                var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        last.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
+                    }
+                }
+            }
+
+            if (last.Count < 2 || last[1].Role != "user" || last[0].Role != "assistant"
+                || last[1].Content != expectedLast.User.Content || last[0].Content != expectedLast.Assistant.Content)
+            {
+                return;
+            }
+
+            await UpdateAsync(last[1].Sequence, replacement.User).ConfigureAwait(false);
+            await UpdateAsync(last[0].Sequence, replacement.Assistant).ConfigureAwait(false);
+            replaced = true;
+
+            async Task UpdateAsync(long sequence, ChatMessage message)
+            {
+                using var update = connection.CreateCommand();
+                update.Transaction = transaction;
+                update.CommandText = UpdateMessage;
+                update.Parameters.AddWithValue("$session", sessionId.Value);
+                update.Parameters.AddWithValue("$sequence", sequence);
+                update.Parameters.AddWithValue("$content", message.Content);
+                update.Parameters.AddWithValue("$time", message.Timestamp is { } time ? time.ToUnixTimeMilliseconds() : DBNull.Value);
+                update.Parameters.AddWithValue("$interrupted", message.Interrupted ? 1 : DBNull.Value);
+                await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return replaced;
     }
 
     public async Task DeleteAsync(SessionId sessionId, CancellationToken cancellationToken)
@@ -257,7 +324,23 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
 
         command.CommandText = CreateSchema + string.Create(CultureInfo.InvariantCulture, $"PRAGMA user_version = {SchemaVersion};");
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await AddColumnOnceAsync(command, "interrupted", AddInterrupted, cancellationToken).ConfigureAwait(false);
         transaction.Commit();
+    }
+
+    /// <summary>An idempotent migration step: adds a column unless the table has it (SQLite has no ADD COLUMN IF NOT EXISTS).</summary>
+    private static async Task AddColumnOnceAsync(SqliteCommand command, string column, string alter, CancellationToken cancellationToken)
+    {
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('messages') WHERE name = $column;";
+        command.Parameters.Clear();
+        command.Parameters.AddWithValue("$column", column);
+        var present = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0;
+        command.Parameters.Clear();
+        if (!present)
+        {
+            command.CommandText = alter;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static void AddMessage(SqliteCommand command, string prefix, ChatMessage message)
@@ -265,6 +348,7 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
         command.Parameters.AddWithValue(prefix + "Role", ChatRoles.Name(message.Role));
         command.Parameters.AddWithValue(prefix + "Content", message.Content);
         command.Parameters.AddWithValue(prefix + "Time", message.Timestamp is { } time ? time.ToUnixTimeMilliseconds() : DBNull.Value);
+        command.Parameters.AddWithValue(prefix + "Interrupted", message.Interrupted ? 1 : DBNull.Value);
     }
 
     // The table's CHECK constraint admits only the three names.

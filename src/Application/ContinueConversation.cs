@@ -9,7 +9,11 @@ namespace ChatBedrock.Application;
 public sealed record ConversationRequest(string? InputText, string? SessionId);
 
 /// <summary>The answer to one turn.</summary>
-public sealed record ConversationReply(SessionId SessionId, string OutputText, ModelUsage Usage, string StopReason);
+public sealed record ConversationReply(SessionId SessionId, string OutputText, ModelUsage Usage, string StopReason)
+{
+    /// <summary>A short title the model proposed after a new conversation's first answer (<see cref="ConversationOptions.ProposeTitles"/>); else null.</summary>
+    public string? Title { get; init; }
+}
 
 /// <summary>One item of a streamed turn: one <see cref="ConversationStarted"/>, deltas, then one <see cref="ConversationCompleted"/>.</summary>
 public abstract record ConversationUpdate;
@@ -25,8 +29,9 @@ public sealed record ConversationCompleted(ConversationReply Reply) : Conversati
 
 /// <summary>
 /// The use case: validate the input, mint or accept the session id, load the history, apply the context
-/// window, ask the model, store the turn, answer. If the model fails or the caller cancels, nothing is
-/// stored, so the same turn can be sent again.
+/// window, ask the model, store the turn, answer. If the model fails or the deadline passes, nothing is
+/// stored, so the same turn can be sent again; a streamed answer the client stopped keeps what had arrived
+/// (see <see cref="StreamedTurn"/>).
 /// </summary>
 public sealed partial class ContinueConversation
 {
@@ -58,29 +63,36 @@ public sealed partial class ContinueConversation
     {
         var (sessionId, input, modelRequest) = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
         var response = await _model.CompleteAsync(modelRequest, cancellationToken).ConfigureAwait(false);
-        return await StoreAsync(sessionId, input, response, cancellationToken).ConfigureAwait(false);
+        return await StoreAsync(sessionId, input, response, cancellationToken, proposeTitle: string.IsNullOrEmpty(request.SessionId)).ConfigureAwait(false);
     }
 
     /// <summary>Runs one turn, yielding the session id, the answer's text as the model produces it, then the stored reply.</summary>
+    public IAsyncEnumerable<ConversationUpdate> StreamAsync(ConversationRequest request, CancellationToken cancellationToken) =>
+        StreamAsync(request, clientGone: default, cancellationToken);
+
+    /// <summary>
+    /// Runs one turn as <see cref="StreamAsync(ConversationRequest, CancellationToken)"/>; when <paramref name="clientGone"/>
+    /// fires after some text arrived, that text is stored as an interrupted answer.
+    /// </summary>
     public async IAsyncEnumerable<ConversationUpdate> StreamAsync(
         ConversationRequest request,
+        CancellationToken clientGone,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var (sessionId, input, modelRequest) = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
+        var isNew = string.IsNullOrEmpty(request.SessionId);
         yield return new ConversationStarted(sessionId);
-        var answer = new ModelResponseBuilder();
-        await foreach (var update in _model.StreamAsync(modelRequest, cancellationToken).ConfigureAwait(false))
+        var updates = StreamedTurn.RunAsync(
+            _model,
+            modelRequest,
+            (response, interrupted, ct) => StoreAsync(sessionId, input, response, ct, interrupted, proposeTitle: isNew && !interrupted),
+            e => LogPartialNotStored(sessionId.LogHandle, e),
+            clientGone,
+            cancellationToken);
+        await foreach (var update in updates.ConfigureAwait(false))
         {
-            answer.Add(update);
-            if (update is ModelTextDelta delta)
-            {
-                yield return new ConversationDelta(delta.Text);
-            }
+            yield return update;
         }
-
-        var response = answer.Build();
-        var reply = await StoreAsync(sessionId, input, response, cancellationToken).ConfigureAwait(false);
-        yield return new ConversationCompleted(reply);
     }
 
     private async Task<(SessionId SessionId, ChatMessage Input, ModelRequest Request)> PrepareAsync(
@@ -109,12 +121,16 @@ public sealed partial class ContinueConversation
         return (sessionId, input, new ModelRequest(_options.SystemPrompt, messages, settings));
     }
 
-    private async Task<ConversationReply> StoreAsync(SessionId sessionId, ChatMessage input, ModelResponse response, CancellationToken cancellationToken)
+    private async Task<ConversationReply> StoreAsync(
+        SessionId sessionId, ChatMessage input, ModelResponse response, CancellationToken cancellationToken, bool interrupted = false, bool proposeTitle = false)
     {
-        var turn = new ChatTurn(input, ChatMessage.Assistant(response.Text, _time.GetUtcNow()));
+        var turn = new ChatTurn(input, ChatMessage.Assistant(response.Text, _time.GetUtcNow()) with { Interrupted = interrupted });
         await _repository.AppendTurnAsync(sessionId, turn, cancellationToken).ConfigureAwait(false);
         LogTurnStored(sessionId.LogHandle, response.Usage.InputTokens, response.Usage.OutputTokens, response.StopReason);
-        return new ConversationReply(sessionId, response.Text, response.Usage, response.StopReason);
+        var title = proposeTitle && _options.ProposeTitles
+            ? await TitleProposal.ProposeAsync(_model, input.Content, e => LogTitleFailed(sessionId.LogHandle, e), cancellationToken).ConfigureAwait(false)
+            : null;
+        return new ConversationReply(sessionId, response.Text, response.Usage, response.StopReason) { Title = title };
     }
 
     // The id itself only at Debug (it opens the conversation); its handle links this line to the one below.
@@ -123,4 +139,10 @@ public sealed partial class ContinueConversation
 
     [LoggerMessage(2, LogLevel.Information, "Turn stored for session {Session}: {InputTokens} input and {OutputTokens} output tokens, stop reason {StopReason}")]
     private partial void LogTurnStored(string session, int inputTokens, int outputTokens, string stopReason);
+
+    [LoggerMessage(3, LogLevel.Warning, "The answer the client stopped could not be kept for session {Session}")]
+    private partial void LogPartialNotStored(string session, Exception exception);
+
+    [LoggerMessage(4, LogLevel.Information, "No title proposed for session {Session}: the model call failed")]
+    private partial void LogTitleFailed(string session, Exception exception);
 }

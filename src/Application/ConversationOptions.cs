@@ -26,6 +26,12 @@ public sealed class ConversationOptions
 
     /// <summary>The longest input accepted, in characters (1 to 1,000,000). Default 16,000.</summary>
     public int MaxInputLength { get; set; } = UserInput.DefaultMaxLength;
+
+    /// <summary>
+    /// After a new conversation's first answer, ask the model for a short title (one small extra call), returned as
+    /// the reply's <c>title</c>. Off by default.
+    /// </summary>
+    public bool ProposeTitles { get; set; }
 }
 
 internal sealed class ConversationOptionsValidator : IValidateOptions<ConversationOptions>

@@ -18,6 +18,13 @@ public interface IConversationRepository
     /// <summary>Appends one completed turn atomically: both messages or neither, adjacent, after every earlier turn.</summary>
     Task AppendTurnAsync(SessionId sessionId, ChatTurn turn, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Replaces the session's last turn with <paramref name="replacement"/> atomically, only while that last turn is
+    /// still <paramref name="expectedLast"/> (same roles and texts): a turn appended or replaced meanwhile makes it
+    /// return false and change nothing, so a regenerate never overwrites an answer it did not see.
+    /// </summary>
+    Task<bool> ReplaceLastTurnAsync(SessionId sessionId, ChatTurn expectedLast, ChatTurn replacement, CancellationToken cancellationToken);
+
     /// <summary>Deletes a session's messages. Deleting an unknown session is not an error.</summary>
     Task DeleteAsync(SessionId sessionId, CancellationToken cancellationToken);
 }

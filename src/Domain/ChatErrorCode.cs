@@ -45,4 +45,10 @@ public enum ChatErrorCode
 
     /// <summary>The conversation store cannot be used (missing table, denied, throttled, unreachable).</summary>
     StoreUnavailable,
+
+    /// <summary>The session has no stored turn where one is needed (e.g. to regenerate its last answer).</summary>
+    SessionNotFound,
+
+    /// <summary>The session's last turn changed meanwhile (another turn arrived); read it again and retry.</summary>
+    TurnChanged,
 }

@@ -41,6 +41,12 @@ public static class ChatRoles
 /// <param name="Timestamp">When it was written; null when the store does not keep time (e.g. LangChain's table).</param>
 public sealed record ChatMessage(ChatRole Role, string Content, DateTimeOffset? Timestamp = null)
 {
+    /// <summary>
+    /// An assistant message cut short because the client stopped reading (the page's Stop, a closed tab): the
+    /// text that had arrived, kept so the conversation goes on from it, marked so it is not taken for a whole answer.
+    /// </summary>
+    public bool Interrupted { get; init; }
+
     public static ChatMessage User(string content, DateTimeOffset? timestamp = null) => new(ChatRole.User, content, timestamp);
 
     public static ChatMessage Assistant(string content, DateTimeOffset? timestamp = null) => new(ChatRole.Assistant, content, timestamp);
@@ -67,4 +73,12 @@ public sealed record ChatTurn
     public ChatMessage User { get; }
 
     public ChatMessage Assistant { get; }
+
+    /// <summary>Whether <paramref name="other"/> holds the same two texts: how a store recognises the turn a caller last saw.</summary>
+    public bool SameTextAs(ChatTurn other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return string.Equals(User.Content, other.User.Content, StringComparison.Ordinal)
+            && string.Equals(Assistant.Content, other.Assistant.Content, StringComparison.Ordinal);
+    }
 }

@@ -57,6 +57,7 @@ public static class ChatBedrockHostingServiceCollectionExtensions
             o.MaxTokens = settings.MaxTokens ?? o.MaxTokens;
             o.Temperature = settings.Temperature ?? o.Temperature;
             o.MaxInputLength = settings.MaxInputChars ?? o.MaxInputLength;
+            o.ProposeTitles |= settings.ProposeTitles;
         });
         services.AddChatHttp(o =>
         {

@@ -42,6 +42,8 @@ public sealed record ChatHttpError(int StatusCode, string Type, string Message, 
         // Not an upstream failure but this deployment's own configuration: the service is unavailable until fixed.
         ChatErrorCode.ModelNotConfigured or ChatErrorCode.StoreUnavailable => Expose(503, exception),
         ChatErrorCode.ModelTimeout => Expose(504, exception),
+        ChatErrorCode.SessionNotFound => Expose(404, exception),
+        ChatErrorCode.TurnChanged => Expose(409, exception),
         _ => Internal(),
     };
 

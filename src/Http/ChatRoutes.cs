@@ -22,6 +22,8 @@ internal static class ChatRoutes
             new("/status", ["GET"], Endpoint<StatusEndpoint>()),
             new("/assets/{*file}", ["GET"], Endpoint<PageEndpoint>(), Name: "/assets/*", When: r => PageAssets.TryGet(r.Path, out _)),
             new("/sessions/{id}/messages", ["GET"], Endpoint<SessionMessagesEndpoint>()),
+            new("/sessions/{id}/turns/last", ["POST"], Endpoint<LastTurnEndpoint>()),
+            new("/sessions/import", ["POST"], Endpoint<SessionImportEndpoint>()),
             new("/sessions/{id}", ["DELETE"], Endpoint<SessionDeleteEndpoint>()),
         ]);
 
@@ -41,6 +43,6 @@ internal static class ChatRoutes
     /// <summary><c>GET /?input_text=...</c> is a turn (the seed's API); <c>GET /</c> without it is the page.</summary>
     private static bool HasInputText(ChatHttpRequest request) => ChatRequestReader.QueryValue(request.QueryString, "input_text") is not null;
 
-    private static bool WantsEventStream(ChatHttpRequest request) =>
+    internal static bool WantsEventStream(ChatHttpRequest request) =>
         request.Header("accept") is { } accept && accept.Contains("text/event-stream", StringComparison.OrdinalIgnoreCase);
 }

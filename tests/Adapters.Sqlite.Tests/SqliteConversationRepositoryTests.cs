@@ -180,6 +180,37 @@ public sealed class SqliteConversationRepositoryTests : IDisposable
     }
 
     [Fact]
+    public async Task Open_AFileWrittenBeforeTheInterruptedColumn_AddsItOnce_AndKeepsTheOldTurns()
+    {
+        var path = _folder.File();
+        var id = SessionId.New();
+        Directory.CreateDirectory(_folder.Path);
+        using (var connection = TemporaryFolder.Connect(path))
+        using (var command = connection.CreateCommand())
+        {
+            // Schema version 1 as the first release wrote it.
+            command.CommandText = """
+                PRAGMA journal_mode = WAL;
+                CREATE TABLE messages (session_id TEXT NOT NULL, sequence INTEGER NOT NULL,
+                    role TEXT NOT NULL CHECK (role IN ('user', 'assistant', 'system')), content TEXT NOT NULL, created_at INTEGER,
+                    PRIMARY KEY (session_id, sequence));
+                PRAGMA user_version = 1;
+                """;
+            command.ExecuteNonQuery();
+            command.CommandText = "INSERT INTO messages VALUES ($id, 0, 'user', 'old q', NULL), ($id, 1, 'assistant', 'old a', NULL);";
+            command.Parameters.AddWithValue("$id", id.Value);
+            command.ExecuteNonQuery();
+        }
+
+        SqliteConnection.ClearAllPools();
+        await _folder.Open(path).AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q"), ChatMessage.Assistant("cut") with { Interrupted = true }), Ct);
+        SqliteConnection.ClearAllPools();
+        var messages = await _folder.Open(path).LoadAsync(id, null, Ct);
+
+        messages.Select(m => (m.Content, m.Interrupted)).Should().Equal(("old q", false), ("old a", false), ("q", false), ("cut", true));
+    }
+
+    [Fact]
     public async Task Open_WhenTheFolderCannotBeCreated_ThrowsStoreUnavailable()
     {
         Directory.CreateDirectory(_folder.Path);

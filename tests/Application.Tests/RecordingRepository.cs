@@ -35,6 +35,14 @@ internal sealed class RecordingRepository : IConversationRepository
         return _inner.AppendTurnAsync(sessionId, turn, cancellationToken);
     }
 
+    public Task<bool> ReplaceLastTurnAsync(SessionId sessionId, ChatTurn expectedLast, ChatTurn replacement, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref Replaces);
+        return _inner.ReplaceLastTurnAsync(sessionId, expectedLast, replacement, cancellationToken);
+    }
+
+    public int Replaces;
+
     public Task DeleteAsync(SessionId sessionId, CancellationToken cancellationToken) => _inner.DeleteAsync(sessionId, cancellationToken);
 
     public async Task SeedAsync(SessionId id, int pairs, int padTo = 0)

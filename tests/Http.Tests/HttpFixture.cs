@@ -63,6 +63,9 @@ internal sealed class HttpFixture : IDisposable
         public Task AppendTurnAsync(SessionId sessionId, ChatTurn turn, CancellationToken cancellationToken) =>
             _inner.AppendTurnAsync(sessionId, turn, cancellationToken);
 
+        public Task<bool> ReplaceLastTurnAsync(SessionId sessionId, ChatTurn expectedLast, ChatTurn replacement, CancellationToken cancellationToken) =>
+            _inner.ReplaceLastTurnAsync(sessionId, expectedLast, replacement, cancellationToken);
+
         public Task DeleteAsync(SessionId sessionId, CancellationToken cancellationToken) => _inner.DeleteAsync(sessionId, cancellationToken);
     }
 }

@@ -167,4 +167,93 @@ public abstract class ConversationRepositoryConformanceTests
             (await repository.LoadAsync(id, null, Ct)).Select(m => m.Content).Should().Equal(id.Value, "ok");
         }
     }
+
+    [Fact]
+    public async Task AppendTurn_WithAnInterruptedAnswer_LoadsItMarked_AndWholeAnswersUnmarked()
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = SessionId.New();
+        await repository.AppendTurnAsync(id, Turn("q0", "whole"), Ct);
+        await repository.AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q1"), ChatMessage.Assistant("part") with { Interrupted = true }), Ct);
+
+        var messages = await repository.LoadAsync(id, null, Ct);
+
+        messages.Select(m => (m.Content, m.Interrupted)).Should().Equal(("q0", false), ("whole", false), ("q1", false), ("part", true));
+    }
+
+    [Fact]
+    public async Task ReplaceLastTurn_WhenItIsTheExpectedOne_ReplacesOnlyIt()
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = SessionId.New();
+        await repository.AppendTurnAsync(id, Turn("q0", "a0"), Ct);
+        await repository.AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q1"), ChatMessage.Assistant("a1 cut") with { Interrupted = true }), Ct);
+
+        var replaced = await repository.ReplaceLastTurnAsync(id, Turn("q1", "a1 cut"), Turn("q1 edited", "a1 again"), Ct);
+
+        replaced.Should().BeTrue();
+        var messages = await repository.LoadAsync(id, null, Ct);
+        messages.Select(m => (m.Role, m.Content, m.Interrupted)).Should().Equal(
+            (ChatRole.User, "q0", false), (ChatRole.Assistant, "a0", false), (ChatRole.User, "q1 edited", false), (ChatRole.Assistant, "a1 again", false));
+        await repository.AppendTurnAsync(id, Turn("q2", "a2"), Ct);
+        (await repository.LoadAsync(id, null, Ct)).Select(m => m.Content).Should().EndWith(["a1 again", "q2", "a2"]);
+    }
+
+    [Fact]
+    public async Task ReplaceLastTurn_WhenTheLastTurnIsAnother_ChangesNothing()
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = SessionId.New();
+        await repository.AppendTurnAsync(id, Turn("q0", "a0"), Ct);
+        await repository.AppendTurnAsync(id, Turn("q1", "a1"), Ct);
+
+        var replaced = await repository.ReplaceLastTurnAsync(id, Turn("q0", "a0"), Turn("x", "y"), Ct);
+
+        replaced.Should().BeFalse("q0 is no longer the last turn");
+        (await repository.LoadAsync(id, null, Ct)).Select(m => m.Content).Should().Equal("q0", "a0", "q1", "a1");
+    }
+
+    [Fact]
+    public async Task ReplaceLastTurn_OfAnUnknownSession_ReturnsFalseAndCreatesNothing()
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = SessionId.New();
+
+        var replaced = await repository.ReplaceLastTurnAsync(id, Turn("q", "a"), Turn("x", "y"), Ct);
+
+        replaced.Should().BeFalse();
+        (await repository.LoadAsync(id, null, Ct)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task ReplaceLastTurn_RacingAnAppend_LosesNothingAndReplacesAtMostTheTurnItSaw()
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = SessionId.New();
+        await repository.AppendTurnAsync(id, Turn("q0", "a0"), Ct);
+
+        var append = Task.Run(() => repository.AppendTurnAsync(id, Turn("q1", "a1"), Ct), Ct);
+        var replace = Task.Run(() => repository.ReplaceLastTurnAsync(id, Turn("q0", "a0"), Turn("q0", "b0"), Ct), Ct);
+        await Task.WhenAll(append, replace);
+
+        var contents = (await repository.LoadAsync(id, null, Ct)).Select(m => m.Content).ToList();
+        // Either the replacement came first (then the append) or the append came first and the replacement saw
+        // another last turn and changed nothing: never a lost append, never q1's answer overwritten.
+        contents.Should().Equal(await replace ? ["q0", "b0", "q1", "a1"] : ["q0", "a0", "q1", "a1"]);
+    }
+
+    [Fact]
+    public async Task ReplaceLastTurn_TwiceConcurrentlyFromTheSameTurn_OnlyOneWins()
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = SessionId.New();
+        await repository.AppendTurnAsync(id, Turn("q0", "a0"), Ct);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 5).Select(i =>
+            Task.Run(() => repository.ReplaceLastTurnAsync(id, Turn("q0", "a0"), Turn("q0", $"b{i}"), Ct), Ct)));
+
+        results.Count(r => r).Should().Be(1);
+        var winner = Array.IndexOf(results, true);
+        (await repository.LoadAsync(id, null, Ct)).Select(m => m.Content).Should().Equal("q0", $"b{winner}");
+    }
 }

@@ -45,6 +45,31 @@ internal sealed class InMemoryConversationRepository : IConversationRepository
         }
     }
 
+    public Task<bool> ReplaceLastTurnAsync(SessionId sessionId, ChatTurn expectedLast, ChatTurn replacement, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(expectedLast);
+        ArgumentNullException.ThrowIfNull(replacement);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_sessions.TryGetValue(sessionId.Value, out var messages))
+        {
+            return Task.FromResult(false);
+        }
+
+        lock (messages)
+        {
+            var count = messages.Count;
+            if (count < 2 || messages[count - 2].Role != ChatRole.User || messages[count - 1].Role != ChatRole.Assistant
+                || !new ChatTurn(messages[count - 2], messages[count - 1]).SameTextAs(expectedLast))
+            {
+                return Task.FromResult(false);
+            }
+
+            messages[count - 2] = replacement.User;
+            messages[count - 1] = replacement.Assistant;
+            return Task.FromResult(true);
+        }
+    }
+
     public Task DeleteAsync(SessionId sessionId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

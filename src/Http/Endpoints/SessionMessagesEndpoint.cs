@@ -23,7 +23,7 @@ internal sealed class SessionMessagesEndpoint(ReadConversation read) : IChatEndp
             return await context.WriteErrorAsync(ChatHttpError.NotFound("This session has no messages.")).ConfigureAwait(false);
         }
 
-        var messages = transcript.Messages.Select(m => new MessageBody(ChatRoles.Name(m.Role), m.Content)).ToList();
+        var messages = transcript.Messages.Select(m => new MessageBody(ChatRoles.Name(m.Role), m.Content) { Interrupted = m.Interrupted ? true : null }).ToList();
         var body = ChatJsonContext.Serialize(new MessagesBody(transcript.SessionId.Value, messages), c => c.MessagesBody);
         return await context.WriteJsonAsync(200, body).ConfigureAwait(false);
     }

@@ -19,11 +19,23 @@ async function ok(response) {
  * last "done" (the reply: session_id, output_text). An "error" event, or a stream that ends without "done", throws
  * a ChatError. A JSON reply (a host that does not stream) yields "done" alone.
  */
-export async function* sendTurn({ input, sessionId }, signal) {
-  const response = await ok(await request("", {
+export function sendTurn({ input, sessionId }, signal) {
+  return streamTurn("", sessionId ? { input_text: input, session_id: sessionId } : { input_text: input }, signal);
+}
+
+/**
+ * Runs the chat's last turn again (POST sessions/{id}/turns/last): with input, the edited question; without, the same
+ * question (regenerate). The new turn replaces the last one on the server. Events as sendTurn's.
+ */
+export function redoTurn({ sessionId, input }, signal) {
+  return streamTurn(`${sessionPath(sessionId)}/turns/last`, input === undefined ? {} : { input_text: input }, signal);
+}
+
+async function* streamTurn(path, body, signal) {
+  const response = await ok(await request(path, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "text/event-stream" },
-    body: JSON.stringify(sessionId ? { input_text: input, session_id: sessionId } : { input_text: input }),
+    body: JSON.stringify(body),
     signal,
   }));
   if (!(response.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
@@ -50,11 +62,24 @@ function parseData(data) {
   }
 }
 
-/** The chat's stored messages ({role, content}); none (404) for a chat whose first turn is not stored yet. */
+/**
+ * The chat's stored messages ({role, content, interrupted?}: interrupted marks an answer kept after a Stop); none (404)
+ * for a chat whose first turn is not stored yet.
+ */
 export async function getMessages(id, signal) {
   const response = await request(`${sessionPath(id)}/messages`, { headers: { accept: "application/json" }, signal });
   if (response.status === 404) return [];
   return (await (await ok(response)).json()).messages;
+}
+
+/** Stores an exported chat ({format, version, messages}) as a new chat on the server; resolves to its id. */
+export async function importChat(exported) {
+  const response = await ok(await request("sessions/import", {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify(exported),
+  }));
+  return (await response.json()).session_id;
 }
 
 /** Deletes the chat on the server; one already gone (404) counts as deleted. */

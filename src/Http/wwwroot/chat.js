@@ -11,9 +11,10 @@ export const UNDO_MS = 6000;
 
 /**
  * view: view.js; sessions: session-list.js; composer: composer.js; undo: undo.js; leaveTurn(): the conversation is
- * going away, so a turn in flight goes on in the background and a failed one is dropped (turn.js).
+ * going away, so a turn in flight goes on in the background and a failed one is dropped (turn.js); onShow(): another
+ * chat (or none) is open now.
  */
-export function createChat({ view, sessions, composer, undo, leaveTurn }) {
+export function createChat({ view, sessions, composer, undo, leaveTurn, onShow = () => {} }) {
   let sessionId = null; // the open chat; null until the server mints an id for a new one
   let loading = 0; // which history load is current, so a slow one cannot overwrite a later choice
   let deleting = null; // {id, wasOpen, timer}: the chat deleted last, hidden until its undo time is over
@@ -30,6 +31,7 @@ export function createChat({ view, sessions, composer, undo, leaveTurn }) {
     const title = saved.titleOf(id);
     document.title = title ? `${title} · ChatBedrock` : "ChatBedrock";
     refreshList();
+    onShow();
   }
 
   function newChat({ push = true } = {}) {
@@ -120,6 +122,19 @@ export function createChat({ view, sessions, composer, undo, leaveTurn }) {
     if (sessionId) rememberChat(sessionId, firstMessage);
   }
 
+  /** A title the model proposed for the open chat's first answer; a title the person chose is kept. */
+  function proposeTitle(title) {
+    if (sessionId && saved.renameSession(sessionId, title, { renamed: false })) show(sessionId, { push: false });
+  }
+
+  /** The person renamed a chat in the list (kept in this browser's list; the server keeps no titles yet). */
+  function rename(id, title) {
+    if (saved.renameSession(id, title)) {
+      if (id === sessionId) show(id, { push: false });
+      else refreshList();
+    }
+  }
+
   function rememberChat(id, firstMessage, options) {
     if (saved.rememberSession(id, firstMessage, options)) refreshList();
   }
@@ -141,5 +156,5 @@ export function createChat({ view, sessions, composer, undo, leaveTurn }) {
     else if (remembered !== null) newChat({ push: false }); // forgets an id the list does not hold
   }
 
-  return { id: () => sessionId, newChat, open, remove, keep, adopt, remember, refreshList, followUrl, start };
+  return { id: () => sessionId, newChat, open, remove, keep, adopt, remember, proposeTitle, rename, refreshList, followUrl, start };
 }
