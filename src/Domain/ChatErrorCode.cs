@@ -45,4 +45,13 @@ public enum ChatErrorCode
 
     /// <summary>The conversation history store cannot be used (missing table, denied, throttled, unreachable).</summary>
     StoreUnavailable,
+
+    /// <summary>A browser on another site sent a request that runs a turn or reads or changes a session.</summary>
+    CrossSiteRequestRefused,
+
+    /// <summary>The request body is not of a media type the host reads (a turn's body must be <c>application/json</c>).</summary>
+    UnsupportedMediaType,
+
+    /// <summary>The host is at its limit of concurrent work; retrying later may succeed.</summary>
+    ServerBusy,
 }

@@ -16,12 +16,14 @@ public sealed class ChatHttpHandler
     private readonly ChatRouteTable _routes;
     private readonly ChatResponseWriter _writer;
     private readonly ChatHttpOptions _options;
+    private readonly CrossSitePolicy _crossSite;
 
     internal ChatHttpHandler(ChatRouteTable routes, ChatResponseWriter writer, IOptions<ChatHttpOptions> options)
     {
         _routes = routes;
         _writer = writer;
         _options = options.Value;
+        _crossSite = new CrossSitePolicy(_options);
     }
 
     /// <summary>The largest request body accepted; a host may stop reading a body past it.</summary>
@@ -44,6 +46,11 @@ public sealed class ChatHttpHandler
             return null;
         }
 
+        if (request.Method == "HEAD")
+        {
+            response = new HeadResponse(response);
+        }
+
         var match = _routes.Match(request);
         var exchange = new ChatExchange(response, request.Method, match.Name, origin, cancellationToken, request.ClientAborted);
         if (match.Route is null)
@@ -51,6 +58,13 @@ public sealed class ChatHttpHandler
             return match.Allow is null
                 ? await _writer.WriteErrorAsync(exchange, ChatHttpError.NotFound()).ConfigureAwait(false)
                 : await _writer.WriteErrorAsync(exchange, ChatHttpError.MethodNotAllowed(match.Allow), match.Allow).ConfigureAwait(false);
+        }
+
+        if (match.Route.OwnSiteOnly && !_crossSite.Allows(request))
+        {
+            return await _writer.WriteErrorAsync(exchange, new ChatException(
+                ChatErrorCode.CrossSiteRequestRefused,
+                "This request came from a page of another site. Turns and sessions are answered only to this site's own page and to the origins configured in CHAT_CORS_ALLOWED_ORIGINS.")).ConfigureAwait(false);
         }
 
         try
@@ -89,5 +103,14 @@ public sealed class ChatHttpHandler
         var origin = headers?.FirstOrDefault(h => h.Key.Equals("origin", StringComparison.OrdinalIgnoreCase)).Value;
         var exchange = new ChatExchange(response, method?.ToUpperInvariant() ?? "?", _routes.NameOf(path), origin, cancellationToken);
         return _writer.WriteErrorAsync(exchange, problem);
+    }
+
+    /// <summary><c>HEAD</c>: the status and headers of the <c>GET</c>, without its body.</summary>
+    private sealed class HeadResponse(IChatHttpResponse inner) : IChatHttpResponse
+    {
+        public ValueTask StartAsync(int statusCode, IReadOnlyList<KeyValuePair<string, string>> headers, CancellationToken cancellationToken) =>
+            inner.StartAsync(statusCode, headers, cancellationToken);
+
+        public ValueTask WriteAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken) => ValueTask.CompletedTask;
     }
 }
