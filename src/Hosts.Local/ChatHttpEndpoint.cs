@@ -9,7 +9,7 @@ namespace ChatBedrock.Hosts.Local;
 /// (raw path and query as sent, the body up to one byte past the limit so the surface can answer 413), and
 /// the answer is written straight to Kestrel, each chunk flushed so Server-Sent Events arrive as they happen.
 /// </summary>
-internal sealed class ChatHttpEndpoint(ChatHttpHandler handler)
+internal sealed class ChatHttpEndpoint(ChatHttpHandler handler, LocalLimits limits)
 {
     private const int ReadChunkBytes = 16 * 1024;
 
@@ -19,6 +19,15 @@ internal sealed class ChatHttpEndpoint(ChatHttpHandler handler)
         var response = new KestrelResponse(context.Response);
         try
         {
+            if (!limits.Allows(context.Request.Host.Host))
+            {
+                var misdirected = new ChatException(
+                    ChatErrorCode.RequestInvalid,
+                    "This server does not answer to the host name in the request's Host header. Add the name with --allowed-hosts (CHAT_ALLOWED_HOSTS).");
+                await handler.HandleUnreadableAsync(context.Request.Method, Target(context).Path, Headers(context), misdirected, response, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             ChatHttpRequest request;
             try
             {
