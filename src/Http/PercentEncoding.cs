@@ -20,7 +20,7 @@ internal static class PercentEncoding
     public static bool TryDecode(string text, bool plusIsSpace, out string? decoded)
     {
         decoded = null;
-        var bytes = new ArrayBufferWriter<byte>(text.Length);
+        var bytes = new ArrayBufferWriter<byte>(Math.Max(1, text.Length));
         Span<byte> utf8 = stackalloc byte[4];
         for (var i = 0; i < text.Length; i++)
         {
