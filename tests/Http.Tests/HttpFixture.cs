@@ -11,9 +11,10 @@ internal sealed class HttpFixture : IDisposable
 {
     private readonly ServiceProvider _services;
 
-    public HttpFixture(Action<ChatHttpOptions>? configure = null, string store = "memory")
+    public HttpFixture(Action<ChatHttpOptions>? configure = null, string store = "memory", TimeProvider? time = null)
     {
         _services = new ServiceCollection()
+            .AddSingleton(time ?? TimeProvider.System)
             .AddLogging()
             .AddContinueConversation()
             .AddSingleton<IConversationRepository>(new NamedRepository(store))
