@@ -34,7 +34,7 @@ internal sealed class ChatStack : Stack
         {
             TableName = settings.TableName,
             PartitionKey = new Attribute { Name = "SessionId", Type = AttributeType.STRING },
-            SortKey = settings.HistoryLayout == HistoryLayout.Turns ? new Attribute { Name = "Turn", Type = AttributeType.NUMBER } : null,
+            SortKey = settings.StoreLayout == StoreLayout.Turns ? new Attribute { Name = "Turn", Type = AttributeType.NUMBER } : null,
             BillingMode = BillingMode.PAY_PER_REQUEST,
             TimeToLiveAttribute = "expireAt",
             PointInTimeRecovery = true,
@@ -122,7 +122,7 @@ internal sealed class ChatStack : Stack
         {
             ["CHAT_MODEL_ID"] = settings.ModelId,
             ["CHAT_TABLE_NAME"] = table.TableName,
-            ["CHAT_HISTORY_LAYOUT"] = settings.HistoryLayout == HistoryLayout.Turns ? "turns" : "langchain",
+            ["CHAT_STORE_LAYOUT"] = settings.StoreLayout == StoreLayout.Turns ? "turns" : "langchain",
             // The URL's invoke mode is RESPONSE_STREAM: the host must answer in Lambda's streaming format.
             ["CHAT_STREAMING"] = "true",
         };

@@ -5,7 +5,7 @@ using Constructs;
 namespace ChatBedrock.Deploy;
 
 /// <summary>The history table's layout, as the Lambda host's <c>CHAT_HISTORY_LAYOUT</c> names it.</summary>
-internal enum HistoryLayout
+internal enum StoreLayout
 {
     /// <summary>LangChain's table: one item per session, partition key <c>SessionId</c>.</summary>
     LangChain,
@@ -34,7 +34,7 @@ internal sealed record DeploySettings
 
     public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
 
-    public required HistoryLayout HistoryLayout { get; init; }
+    public required StoreLayout StoreLayout { get; init; }
 
     public required string TableName { get; init; }
 
@@ -51,7 +51,7 @@ internal sealed record DeploySettings
         ("maxTokens", "CHAT_MAX_TOKENS", IsPositiveInteger, "a positive whole number"),
         ("temperature", "CHAT_TEMPERATURE", v => decimal.TryParse(v, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out _), "a number such as 0.5"),
         ("systemPrompt", "CHAT_SYSTEM_PROMPT", _ => true, "any text"),
-        ("historyTtlSeconds", "CHAT_HISTORY_TTL_SECONDS", IsPositiveInteger, "a positive whole number of seconds"),
+        ("storeTtlSeconds", "CHAT_STORE_TTL_SECONDS", IsPositiveInteger, "a positive whole number of seconds"),
         ("maxInputChars", "CHAT_MAX_INPUT_CHARS", IsPositiveInteger, "a positive whole number"),
     ];
 
@@ -61,13 +61,16 @@ internal sealed record DeploySettings
 
         var reader = new ContextReader(node);
         var hostSettings = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, variable, isValid, expected) in PassThrough)
+        foreach (var (name, variable, isValid, expected) in PassThrough)
         {
+            var key = Named(reader, name);
             if (reader.Optional(key) is { } value)
             {
                 hostSettings[variable] = isValid(value) ? value : throw Invalid(key, value, expected);
             }
         }
+
+        var layoutKey = Named(reader, "storeLayout");
 
         return new DeploySettings
         {
@@ -82,11 +85,11 @@ internal sealed record DeploySettings
                 var other => throw Invalid("authType", other, "NONE or AWS_IAM"),
             },
             AllowedOrigins = Origins(reader.List("allowedOrigins")),
-            HistoryLayout = reader.Required("historyLayout") switch
+            StoreLayout = reader.Required(layoutKey) switch
             {
-                "langchain" => HistoryLayout.LangChain,
-                "turns" => HistoryLayout.Turns,
-                var other => throw Invalid("historyLayout", other, "langchain or turns"),
+                "langchain" => StoreLayout.LangChain,
+                "turns" => StoreLayout.Turns,
+                var other => throw Invalid(layoutKey, other, "langchain or turns"),
             },
             TableName = reader.Required("tableName"),
             // Lambda's own limits: 128 MB to 10,240 MB.
@@ -95,6 +98,16 @@ internal sealed record DeploySettings
             ReservedConcurrency = reader.Integer("reservedConcurrency", 1, 100_000),
             HostSettings = hostSettings,
         };
+    }
+
+    /// <summary>
+    /// Keys renamed for ADR 0005 (<c>historyLayout</c>, <c>historyTtlSeconds</c>) are still read: cdk.json holds only the
+    /// new key's default, so an old key can only have been given on purpose (<c>-c historyLayout=turns</c>) and wins.
+    /// </summary>
+    private static string Named(ContextReader reader, string key)
+    {
+        var alias = key.Replace("store", "history", StringComparison.Ordinal);
+        return reader.Optional(alias) is not null ? alias : key;
     }
 
     private static string CodeAssetPath(string value, string appDirectory)

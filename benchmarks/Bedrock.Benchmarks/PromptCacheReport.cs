@@ -75,7 +75,7 @@ internal static class PromptCacheReport
                 o.Endpoint = emulator.Endpoint.ToString();
             })
             .AddInMemoryConversationRepository()
-            .AddContinueConversation(o => o.SystemPrompt = Words("rule", 1200));
+            .AddConversationUseCases(o => o.SystemPrompt = Words("rule", 1200));
         await using var provider = services.BuildServiceProvider();
         var conversation = provider.GetRequiredService<ContinueConversation>();
 

@@ -38,7 +38,7 @@ internal static class CapacityReport
         output.WriteLine("| Layout | Turn | Read requests | Write requests | Refused requests | Read units | Write units |");
         output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         var summaries = new List<string>();
-        foreach (var layout in new[] { DynamoDbHistoryLayout.LangChain, DynamoDbHistoryLayout.Turns })
+        foreach (var layout in new[] { DynamoDbStoreLayout.LangChain, DynamoDbStoreLayout.Turns })
         {
             var samples = await RunConversationAsync(client, meter, layout, turns);
             foreach (var turn in checkpoints)
@@ -57,15 +57,15 @@ internal static class CapacityReport
         summaries.ForEach(output.WriteLine);
     }
 
-    private static async Task<List<Sample>> RunConversationAsync(AmazonDynamoDBClient client, CapacityMeter meter, DynamoDbHistoryLayout layout, int turns)
+    private static async Task<List<Sample>> RunConversationAsync(AmazonDynamoDBClient client, CapacityMeter meter, DynamoDbStoreLayout layout, int turns)
     {
         var table = $"Benchmark{layout}";
-        await HistoryTableSchema.CreateAsync(client, new DynamoDbHistoryOptions { TableName = table, Layout = layout }, CancellationToken.None);
+        await StoreTableSchema.CreateAsync(client, new DynamoDbStoreOptions { TableName = table, Layout = layout }, CancellationToken.None);
         await using var provider = new ServiceCollection()
             .AddLogging()
             .AddSingleton<IAmazonDynamoDB>(client)
             .AddSingleton<ILanguageModel>(new ScriptedLanguageModel { DefaultAnswer = _ => Answer })
-            .AddContinueConversation()
+            .AddConversationUseCases()
             .AddDynamoDbConversationRepository(o => (o.TableName, o.Layout) = (table, layout))
             .BuildServiceProvider();
         var useCase = provider.GetRequiredService<ContinueConversation>();

@@ -25,13 +25,13 @@ internal static class ContentionReport
         var endpoint = await server.StartAsync();
         using var client = new ConditionalWriteCountingClient(endpoint);
         const string table = "BenchmarkContention";
-        await HistoryTableSchema.CreateAsync(client, new DynamoDbHistoryOptions { TableName = table, Layout = DynamoDbHistoryLayout.Turns }, CancellationToken.None);
+        await StoreTableSchema.CreateAsync(client, new DynamoDbStoreOptions { TableName = table, Layout = DynamoDbStoreLayout.Turns }, CancellationToken.None);
         await using var provider = new ServiceCollection()
             .AddLogging()
             .AddSingleton<IAmazonDynamoDB>(client)
             .AddSingleton<ILanguageModel>(new ScriptedLanguageModel { DefaultAnswer = _ => "ok" })
-            .AddContinueConversation()
-            .AddDynamoDbConversationRepository(o => (o.TableName, o.Layout) = (table, DynamoDbHistoryLayout.Turns))
+            .AddConversationUseCases()
+            .AddDynamoDbConversationRepository(o => (o.TableName, o.Layout) = (table, DynamoDbStoreLayout.Turns))
             .BuildServiceProvider();
         var useCase = provider.GetRequiredService<ContinueConversation>();
 

@@ -28,7 +28,7 @@ public class InvocationOverheadBenchmarks
     {
         _services = new ServiceCollection()
             .AddLogging()
-            .AddContinueConversation()
+            .AddConversationUseCases()
             .AddSingleton<IConversationRepository, InstantRepository>()
             .AddSingleton<ILanguageModel, InstantModel>()
             .AddChatHttp()

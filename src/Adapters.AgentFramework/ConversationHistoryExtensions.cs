@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>ChatBedrock's history stores as Microsoft Agent Framework chat history providers.</summary>
+/// <summary>ChatBedrock's stores as Microsoft Agent Framework chat history providers.</summary>
 public static class ConversationHistoryExtensions
 {
     /// <summary>

@@ -9,13 +9,13 @@ namespace ChatBedrock.Adapters.DynamoDb;
 
 /// <summary>
 /// The client the store uses: the host's <see cref="IAmazonDynamoDB"/> when it registered one (never disposed
-/// here), otherwise one built from <see cref="DynamoDbHistoryOptions"/> and disposed with the container.
+/// here), otherwise one built from <see cref="DynamoDbStoreOptions"/> and disposed with the container.
 /// </summary>
 internal sealed class DynamoDbClientLease : IDisposable
 {
     private readonly bool _owned;
 
-    public DynamoDbClientLease(IServiceProvider services, IOptions<DynamoDbHistoryOptions> options)
+    public DynamoDbClientLease(IServiceProvider services, IOptions<DynamoDbStoreOptions> options)
     {
         var shared = services.GetService<IAmazonDynamoDB>();
         _owned = shared is null;
@@ -35,11 +35,11 @@ internal sealed class DynamoDbClientLease : IDisposable
     /// <summary>The standard variables that override the endpoint, the service-specific one first.</summary>
     public static readonly string[] EndpointVariables = ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"];
 
-    /// <summary>The endpoint: the <see cref="DynamoDbHistoryOptions.ServiceUrl"/> setting, else AWS_ENDPOINT_URL_DYNAMODB, else AWS_ENDPOINT_URL.</summary>
-    public static string? ServiceUrl(DynamoDbHistoryOptions options, Func<string, string?> environment) =>
+    /// <summary>The endpoint: the <see cref="DynamoDbStoreOptions.ServiceUrl"/> setting, else AWS_ENDPOINT_URL_DYNAMODB, else AWS_ENDPOINT_URL.</summary>
+    public static string? ServiceUrl(DynamoDbStoreOptions options, Func<string, string?> environment) =>
         EndpointVariables.Select(environment).Prepend(options.ServiceUrl).FirstOrDefault(url => !string.IsNullOrWhiteSpace(url));
 
-    public static AmazonDynamoDBClient Create(DynamoDbHistoryOptions options, Func<string, string?> environment)
+    public static AmazonDynamoDBClient Create(DynamoDbStoreOptions options, Func<string, string?> environment)
     {
         var config = new AmazonDynamoDBConfig();
         if (ServiceUrl(options, environment) is { } url)
@@ -64,7 +64,7 @@ internal sealed class DynamoDbClientLease : IDisposable
             // Typically "No RegionEndpoint or ServiceURL configured", raised while the host resolves the store.
             throw new ChatException(
                 ChatErrorCode.StoreUnavailable,
-                $"The DynamoDB client could not be created: {e.Message}. Set {DynamoDbHistoryOptions.SectionName}:Region (or AWS_REGION), or {DynamoDbHistoryOptions.SectionName}:ServiceUrl.",
+                $"The DynamoDB client could not be created: {e.Message}. Set {DynamoDbStoreOptions.SectionName}:Region (or AWS_REGION), or {DynamoDbStoreOptions.SectionName}:ServiceUrl.",
                 e);
         }
     }

@@ -16,7 +16,7 @@ namespace ChatBedrock.Adapters.DynamoDb;
 /// (never system messages); see ADR 0011. Whatever is dropped or deleted that ChatBedrock could not show is
 /// counted in a warning.
 /// </summary>
-internal sealed partial class LangChainConversationRepository(HistoryTable table) : IConversationRepository
+internal sealed partial class LangChainConversationRepository(StoreTable table) : IConversationRepository
 {
     public string Name => "dynamodb";
 
@@ -71,7 +71,7 @@ internal sealed partial class LangChainConversationRepository(HistoryTable table
                     table.Consumed("UpdateItem", response.ConsumedCapacity);
                     return;
                 }
-                catch (AmazonDynamoDBException e) when (HistoryTable.IsItemTooLarge(e) && attempt < MaxAppendAttempts)
+                catch (AmazonDynamoDBException e) when (StoreTable.IsItemTooLarge(e) && attempt < MaxAppendAttempts)
                 {
                     await MakeRoomAsync(sessionId, turnSize, cancellationToken).ConfigureAwait(false);
                 }

@@ -14,7 +14,7 @@ namespace ChatBedrock.Adapters.DynamoDb;
 /// outside the range readers query) hands out turn numbers with an atomic <c>ADD</c>; the turn is then a
 /// PutItem that refuses to overwrite. Reads query the newest turns only. See ADR 0010.
 /// </summary>
-internal sealed partial class TurnsConversationRepository(HistoryTable table) : IConversationRepository
+internal sealed partial class TurnsConversationRepository(StoreTable table) : IConversationRepository
 {
     public string Name => "dynamodb";
 

@@ -56,7 +56,7 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private volatile bool _created;
 
-    public SqliteConversationRepository(IOptions<SqliteHistoryOptions> options, ILogger<SqliteConversationRepository> logger)
+    public SqliteConversationRepository(IOptions<SqliteStoreOptions> options, ILogger<SqliteConversationRepository> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         var settings = options.Value;
@@ -225,7 +225,7 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             LogFailed("create the database folder", _databasePath, e);
-            throw new ChatException(ChatErrorCode.StoreUnavailable, "The SQLite history store could not create the database folder.", e);
+            throw new ChatException(ChatErrorCode.StoreUnavailable, "The SQLite store could not create the database folder.", e);
         }
         finally
         {
@@ -242,7 +242,7 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
         if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
         {
             throw new ChatException(ChatErrorCode.StoreUnavailable,
-                $"The SQLite history store needs write-ahead logging, which this file system does not support (journal mode '{mode}').");
+                $"The SQLite store needs write-ahead logging, which this file system does not support (journal mode '{mode}').");
         }
 
         using var transaction = connection.BeginTransaction(deferred: false);
@@ -274,12 +274,12 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
     {
         LogFailed(action, _databasePath, e);
         // SQLite's own message names the condition ("database is locked", "disk I/O error"), never the path.
-        return new ChatException(ChatErrorCode.StoreUnavailable, $"The SQLite history store could not {action}: {e.Message}", e);
+        return new ChatException(ChatErrorCode.StoreUnavailable, $"The SQLite store could not {action}: {e.Message}", e);
     }
 
-    [LoggerMessage(1, LogLevel.Information, "SQLite history store ready at {DatabasePath} (schema version {SchemaVersion})")]
+    [LoggerMessage(1, LogLevel.Information, "SQLite store ready at {DatabasePath} (schema version {SchemaVersion})")]
     private partial void LogOpened(string databasePath, int schemaVersion);
 
-    [LoggerMessage(2, LogLevel.Warning, "SQLite history store could not {Action} at {DatabasePath}")]
+    [LoggerMessage(2, LogLevel.Warning, "SQLite store could not {Action} at {DatabasePath}")]
     private partial void LogFailed(string action, string databasePath, Exception exception);
 }

@@ -2,7 +2,7 @@ using ChatBedrock.Domain;
 
 namespace ChatBedrock.Application;
 
-/// <summary>Where conversations are kept: the port every history store implements.</summary>
+/// <summary>Where conversations are kept: the port every store implements.</summary>
 public interface IConversationRepository
 {
     /// <summary>The store's short, lower-case name as <c>GET /status</c> reports it: <c>memory</c>, <c>sqlite</c>, <c>dynamodb</c>.</summary>

@@ -13,7 +13,7 @@ public static class ChatBedrockApplicationServiceCollectionExtensions
     /// <see cref="TimeProvider.System"/> when no time provider is registered. Calling it again only adds
     /// <paramref name="configure"/>. A model and a repository must be registered separately.
     /// </summary>
-    public static IServiceCollection AddContinueConversation(this IServiceCollection services, Action<ConversationOptions>? configure = null)
+    public static IServiceCollection AddConversationUseCases(this IServiceCollection services, Action<ConversationOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddValidatedOptions<ConversationOptions, ConversationOptionsValidator>(configure);

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>The one way ChatBedrock's packages register their options.</summary>
-public static class ValidatedOptionsServiceCollectionExtensions
+public static class ChatBedrockValidatedOptionsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <typeparamref name="TOptions"/>, validated by <typeparamref name="TValidator"/> when the host

@@ -43,7 +43,7 @@ public enum ChatErrorCode
     /// <summary>No model can be used because none is configured (e.g. no credentials).</summary>
     ModelNotConfigured,
 
-    /// <summary>The conversation history store cannot be used (missing table, denied, throttled, unreachable).</summary>
+    /// <summary>The conversation store cannot be used (missing table, denied, throttled, unreachable).</summary>
     StoreUnavailable,
 
     /// <summary>A browser on another site sent a request that runs a turn or reads or changes a session.</summary>

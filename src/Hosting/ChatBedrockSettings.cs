@@ -32,14 +32,14 @@ public sealed record ChatBedrockSettings
     /// <summary><c>CHAT_MAX_INPUT_CHARS</c>; null keeps the use case's default (16,000).</summary>
     public int? MaxInputChars { get; init; }
 
-    /// <summary><c>CHAT_TABLE_NAME</c>: the DynamoDB history table.</summary>
+    /// <summary><c>CHAT_TABLE_NAME</c>: the DynamoDB table.</summary>
     public string TableName { get; init; } = DefaultTableName;
 
-    /// <summary><c>CHAT_HISTORY_LAYOUT</c>: <c>langchain</c> (default, one item per session as the seed) or <c>turns</c> (one item per turn).</summary>
-    public DynamoDbHistoryLayout HistoryLayout { get; init; } = DynamoDbHistoryLayout.LangChain;
+    /// <summary><c>CHAT_STORE_LAYOUT</c> (alias <c>CHAT_HISTORY_LAYOUT</c>): <c>langchain</c> (default, one item per session as the seed) or <c>turns</c> (one item per turn).</summary>
+    public DynamoDbStoreLayout StoreLayout { get; init; } = DynamoDbStoreLayout.LangChain;
 
-    /// <summary><c>CHAT_HISTORY_TTL_SECONDS</c>: how long a session is kept after its last turn; null keeps it forever.</summary>
-    public TimeSpan? HistoryTimeToLive { get; init; }
+    /// <summary><c>CHAT_STORE_TTL_SECONDS</c> (alias <c>CHAT_HISTORY_TTL_SECONDS</c>): how long a session is kept after its last turn; null keeps it forever.</summary>
+    public TimeSpan? StoreTimeToLive { get; init; }
 
     /// <summary><c>CHAT_STREAMING</c>: answer Function URL requests with response streaming (invoke mode RESPONSE_STREAM).</summary>
     public bool Streaming { get; init; }
@@ -71,7 +71,6 @@ public sealed record ChatBedrockSettings
     /// <summary><c>CHAT_ADDITIONAL_MODEL_REQUEST_FIELDS</c>: a JSON object passed to the model.</summary>
     public string? AdditionalModelRequestFields { get; init; }
 
-
     /// <summary><c>AWS_ENDPOINT_URL_DYNAMODB</c>, else <c>AWS_ENDPOINT_URL</c>: a DynamoDB-compatible endpoint (tests, DynamoDB Local).</summary>
     public string? DynamoDbEndpoint { get; init; }
 
@@ -92,13 +91,13 @@ public sealed record ChatBedrockSettings
             SystemPrompt = Text("CHAT_SYSTEM_PROMPT"),
             MaxInputChars = Parse<int>("CHAT_MAX_INPUT_CHARS", "an integer", s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : (int?)null),
             TableName = Text("CHAT_TABLE_NAME") ?? DefaultTableName,
-            HistoryLayout = Parse("CHAT_HISTORY_LAYOUT", "'langchain' or 'turns'", s => s.ToUpperInvariant() switch
+            StoreLayout = Parse(Named("CHAT_STORE_LAYOUT", "CHAT_HISTORY_LAYOUT"), "'langchain' or 'turns'", s => s.ToUpperInvariant() switch
             {
-                "LANGCHAIN" => DynamoDbHistoryLayout.LangChain,
-                "TURNS" => DynamoDbHistoryLayout.Turns,
-                _ => (DynamoDbHistoryLayout?)null,
-            }) ?? DynamoDbHistoryLayout.LangChain,
-            HistoryTimeToLive = Parse("CHAT_HISTORY_TTL_SECONDS", "a whole number of seconds from 1", s =>
+                "LANGCHAIN" => DynamoDbStoreLayout.LangChain,
+                "TURNS" => DynamoDbStoreLayout.Turns,
+                _ => (DynamoDbStoreLayout?)null,
+            }) ?? DynamoDbStoreLayout.LangChain,
+            StoreTimeToLive = Parse(Named("CHAT_STORE_TTL_SECONDS", "CHAT_HISTORY_TTL_SECONDS"), "a whole number of seconds from 1", s =>
                 long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v is >= 1 and <= 10L * 366 * 24 * 3600 ? TimeSpan.FromSeconds(v) : (TimeSpan?)null),
             Streaming = Parse("CHAT_STREAMING", "'true' or 'false'", s => bool.TryParse(s, out var v) ? v : (bool?)null) ?? false,
             CorsAllowedOrigins = Text("CHAT_CORS_ALLOWED_ORIGINS")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [],
@@ -125,6 +124,9 @@ public sealed record ChatBedrockSettings
 
         string? Text(string name) => configuration[name] is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
+        // A setting renamed for ADR 0005 keeps its old name as an alias; the new name wins when both are set.
+        string Named(string name, string alias) => Text(name) is null && Text(alias) is not null ? alias : name;
+
         T? Parse<T>(string name, string expected, Func<string, T?> parse)
             where T : struct
         {
@@ -141,7 +143,6 @@ public sealed record ChatBedrockSettings
 
             return value;
         }
-
     }
 
     // "anthropic.claude-x=1024, arn:…/abc=2048": the last '=' splits, since ARNs and ids contain ':' but never '='.

@@ -18,9 +18,9 @@ public static class ChatBedrockHostingServiceCollectionExtensions
         (typeof(ConversationOptions), nameof(ConversationOptions.MaxInputLength), "CHAT_MAX_INPUT_CHARS"),
         (typeof(ConversationOptions), nameof(ConversationOptions.SystemPrompt), "CHAT_SYSTEM_PROMPT"),
         (typeof(ChatHttpOptions), nameof(ChatHttpOptions.AllowedOrigins), "CHAT_CORS_ALLOWED_ORIGINS"),
-        (typeof(DynamoDbHistoryOptions), nameof(DynamoDbHistoryOptions.TableName), "CHAT_TABLE_NAME"),
-        (typeof(DynamoDbHistoryOptions), nameof(DynamoDbHistoryOptions.TimeToLive), "CHAT_HISTORY_TTL_SECONDS"),
-        (typeof(DynamoDbHistoryOptions), nameof(DynamoDbHistoryOptions.ServiceUrl), "AWS_ENDPOINT_URL_DYNAMODB or AWS_ENDPOINT_URL"),
+        (typeof(DynamoDbStoreOptions), nameof(DynamoDbStoreOptions.TableName), "CHAT_TABLE_NAME"),
+        (typeof(DynamoDbStoreOptions), nameof(DynamoDbStoreOptions.TimeToLive), "CHAT_STORE_TTL_SECONDS"),
+        (typeof(DynamoDbStoreOptions), nameof(DynamoDbStoreOptions.ServiceUrl), "AWS_ENDPOINT_URL_DYNAMODB or AWS_ENDPOINT_URL"),
         (typeof(BedrockModelOptions), nameof(BedrockModelOptions.Endpoint), "AWS_ENDPOINT_URL_BEDROCK_RUNTIME or AWS_ENDPOINT_URL"),
         (typeof(BedrockModelOptions), nameof(BedrockModelOptions.ModelId), "CHAT_MODEL_ID"),
         (typeof(BedrockModelOptions), nameof(BedrockModelOptions.Region), "CHAT_MODEL_REGION"),
@@ -37,11 +37,11 @@ public static class ChatBedrockHostingServiceCollectionExtensions
 
     /// <summary>
     /// Registers the whole service as the Lambda host runs it: the use case and the HTTP surface
-    /// (<see cref="AddChatBedrockCore"/>), the DynamoDB history store and the Bedrock model, configured from
+    /// (<see cref="AddChatBedrockCore"/>), the DynamoDB store and the Bedrock model, configured from
     /// <paramref name="settings"/>. Services registered before this call (a test's fake model, say) win.
     /// </summary>
     public static IServiceCollection AddChatBedrock(this IServiceCollection services, ChatBedrockSettings settings) =>
-        services.AddChatBedrockCore(settings).AddChatBedrockDynamoDbHistory(settings).AddChatBedrockBedrockModel(settings);
+        services.AddChatBedrockCore(settings).AddDynamoDbConversationRepository(settings).AddBedrockLanguageModel(settings);
 
     /// <summary>
     /// Registers the use case and the HTTP surface from <paramref name="settings"/>, without a store or a model:
@@ -51,7 +51,7 @@ public static class ChatBedrockHostingServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(settings);
-        services.AddContinueConversation(o =>
+        services.AddConversationUseCases(o =>
         {
             o.SystemPrompt = settings.SystemPrompt ?? o.SystemPrompt;
             o.MaxTokens = settings.MaxTokens ?? o.MaxTokens;
@@ -68,15 +68,15 @@ public static class ChatBedrockHostingServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Registers the DynamoDB history store (<c>CHAT_TABLE_NAME</c>, <c>CHAT_HISTORY_LAYOUT</c>, <c>CHAT_HISTORY_TTL_SECONDS</c>).</summary>
-    public static IServiceCollection AddChatBedrockDynamoDbHistory(this IServiceCollection services, ChatBedrockSettings settings)
+    /// <summary>Registers the DynamoDB store (<c>CHAT_TABLE_NAME</c>, <c>CHAT_STORE_LAYOUT</c>, <c>CHAT_STORE_TTL_SECONDS</c>).</summary>
+    public static IServiceCollection AddDynamoDbConversationRepository(this IServiceCollection services, ChatBedrockSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         services.AddDynamoDbConversationRepository(o =>
         {
             o.TableName = settings.TableName;
-            o.Layout = settings.HistoryLayout;
-            o.TimeToLive = settings.HistoryTimeToLive;
+            o.Layout = settings.StoreLayout;
+            o.TimeToLive = settings.StoreTimeToLive;
             o.ServiceUrl = settings.DynamoDbEndpoint ?? o.ServiceUrl;
         });
         return services;
@@ -86,7 +86,7 @@ public static class ChatBedrockHostingServiceCollectionExtensions
     /// Registers the Bedrock model (<c>CHAT_MODEL_ID</c>, <c>CHAT_MODEL_REGION</c>, <c>CHAT_PROMPT_CACHE*</c>, <c>CHAT_GUARDRAIL_*</c>,
     /// <c>CHAT_PERFORMANCE_LATENCY</c>, <c>CHAT_SERVICE_TIER</c>, <c>CHAT_ADDITIONAL_MODEL_REQUEST_FIELDS</c>); credentials are resolved on first use.
     /// </summary>
-    public static IServiceCollection AddChatBedrockBedrockModel(this IServiceCollection services, ChatBedrockSettings settings)
+    public static IServiceCollection AddBedrockLanguageModel(this IServiceCollection services, ChatBedrockSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         services.AddBedrockLanguageModel(o =>

@@ -25,7 +25,7 @@ internal sealed record LocalHostOptions
 
 /// <summary>
 /// ChatBedrock on one machine: Kestrel serves the shared HTTP surface (the chat page, the API, streaming) on
-/// <see cref="DefaultUrl"/> unless <c>--urls</c> says otherwise, with the history store of <c>--store</c> and
+/// <see cref="DefaultUrl"/> unless <c>--urls</c> says otherwise, with the store of <c>--store</c> and
 /// the model of <c>--model-provider</c>. It starts whatever is missing: the page and <c>GET /status</c> say
 /// what to configure.
 /// </summary>
@@ -70,10 +70,10 @@ internal static partial class LocalHost
     private static readonly Dictionary<string, Action<IServiceCollection, IConfiguration, ChatBedrockSettings>> Stores = new(StringComparer.OrdinalIgnoreCase)
     {
         ["sqlite"] = (services, configuration, _) => services
-            .Configure<SqliteHistoryOptions>(configuration.GetSection(SqliteHistoryOptions.SectionName))
+            .Configure<SqliteStoreOptions>(configuration.GetSection(SqliteStoreOptions.SectionName))
             .AddSqliteConversationRepository(),
         ["memory"] = (services, _, _) => services.AddInMemoryConversationRepository(),
-        ["dynamodb"] = (services, _, settings) => services.AddChatBedrockDynamoDbHistory(settings),
+        ["dynamodb"] = (services, _, settings) => services.AddDynamoDbConversationRepository(settings),
     };
 
     public static bool IsHelp(IReadOnlyList<string> args) => args.Any(a => a is "--help" or "-h" or "-?");
@@ -180,7 +180,7 @@ internal static partial class LocalHost
         }
 
         var store = status.Store;
-        var where = store == "sqlite" ? services.GetRequiredService<IOptions<SqliteHistoryOptions>>().Value.DatabasePath
+        var where = store == "sqlite" ? services.GetRequiredService<IOptions<SqliteStoreOptions>>().Value.DatabasePath
             : store == "dynamodb" ? $"table {settings.TableName}"
             : "in memory, lost when the host stops";
         LogStore(logger, store, where);
@@ -192,6 +192,6 @@ internal static partial class LocalHost
     [LoggerMessage(2, LogLevel.Warning, "The model cannot answer yet: {Message}")]
     private static partial void LogModelNotReady(ILogger logger, string message);
 
-    [LoggerMessage(3, LogLevel.Information, "History: {Store} ({Where})")]
+    [LoggerMessage(3, LogLevel.Information, "Store: {Store} ({Where})")]
     private static partial void LogStore(ILogger logger, string store, string where);
 }

@@ -10,7 +10,7 @@ public static class ChatBedrockHttpServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="ChatHttpHandler"/> with its options (validated at start-up). Calling it again only
-    /// adds <paramref name="configure"/>. The Application's use cases (<c>AddContinueConversation</c>), a model and a
+    /// adds <paramref name="configure"/>. The Application's use cases (<c>AddConversationUseCases</c>), a model and a
     /// repository must be registered too; <c>GET /status</c> reports what they say of themselves.
     /// </summary>
     public static IServiceCollection AddChatHttp(this IServiceCollection services, Action<ChatHttpOptions>? configure = null)

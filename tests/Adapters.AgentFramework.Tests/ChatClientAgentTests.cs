@@ -63,7 +63,7 @@ public sealed class ChatClientAgentTests(DynamoDbTables tables) : IDisposable
     [Fact]
     public async Task TwoRuns_OverDynamoDb_LeaveTheHistoryInTheLangChainLayout()
     {
-        var agent = Agent(new ScriptedChatClient().Answer("Hello!").Answer("Still here."), tables.Repository(DynamoDbHistoryLayout.LangChain));
+        var agent = Agent(new ScriptedChatClient().Answer("Hello!").Answer("Still here."), tables.Repository(DynamoDbStoreLayout.LangChain));
         var session = await agent.CreateSessionAsync(Ct);
 
         await agent.RunAsync("Hi", session, cancellationToken: Ct);
@@ -153,9 +153,9 @@ public sealed class ChatClientAgentTests(DynamoDbTables tables) : IDisposable
         switch (store)
         {
             case "dynamodb-langchain":
-                return tables.Repository(DynamoDbHistoryLayout.LangChain);
+                return tables.Repository(DynamoDbStoreLayout.LangChain);
             case "dynamodb-turns":
-                return tables.Repository(DynamoDbHistoryLayout.Turns);
+                return tables.Repository(DynamoDbStoreLayout.Turns);
             case "in-memory":
                 return InMemory();
             default:

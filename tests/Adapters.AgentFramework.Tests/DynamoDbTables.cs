@@ -43,13 +43,13 @@ public sealed class DynamoDbTables : IAsyncLifetime
     }
 
     /// <summary>The DynamoDB store of <paramref name="layout"/>, wired as a host wires it.</summary>
-    public IConversationRepository Repository(DynamoDbHistoryLayout layout)
+    public IConversationRepository Repository(DynamoDbStoreLayout layout)
     {
         var services = new ServiceCollection().AddLogging().AddSingleton<IAmazonDynamoDB>(Client);
         services.AddDynamoDbConversationRepository(o =>
         {
             o.Layout = layout;
-            o.TableName = layout == DynamoDbHistoryLayout.Turns ? TurnsTable : LangChainTable;
+            o.TableName = layout == DynamoDbStoreLayout.Turns ? TurnsTable : LangChainTable;
         });
         var provider = services.BuildServiceProvider();
         lock (_providers)

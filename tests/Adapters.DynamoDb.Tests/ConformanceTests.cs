@@ -6,11 +6,11 @@ namespace ChatBedrock.Adapters.DynamoDb.Tests;
 public sealed class LangChainLayoutConformanceTests(DynamoDbFixture dynamo) : ConversationRepositoryConformanceTests
 {
     protected override Task<IConversationRepository> CreateRepositoryAsync() =>
-        Task.FromResult(dynamo.Repository(DynamoDbHistoryLayout.LangChain));
+        Task.FromResult(dynamo.Repository(DynamoDbStoreLayout.LangChain));
 }
 
 public sealed class TurnsLayoutConformanceTests(DynamoDbFixture dynamo) : ConversationRepositoryConformanceTests
 {
     protected override Task<IConversationRepository> CreateRepositoryAsync() =>
-        Task.FromResult(dynamo.Repository(DynamoDbHistoryLayout.Turns));
+        Task.FromResult(dynamo.Repository(DynamoDbStoreLayout.Turns));
 }

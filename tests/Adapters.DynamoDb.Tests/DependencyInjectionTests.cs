@@ -7,14 +7,14 @@ namespace ChatBedrock.Adapters.DynamoDb.Tests;
 
 public sealed class DependencyInjectionTests(DynamoDbFixture dynamo)
 {
-    private static ServiceProvider Build(Action<DynamoDbHistoryOptions>? configure) =>
+    private static ServiceProvider Build(Action<DynamoDbStoreOptions>? configure) =>
         new ServiceCollection().AddDynamoDbConversationRepository(configure).BuildServiceProvider();
 
-    public static TheoryData<string, Action<DynamoDbHistoryOptions>> BadOptions => new()
+    public static TheoryData<string, Action<DynamoDbStoreOptions>> BadOptions => new()
     {
         { "TableName", o => o.TableName = "ab" },
         { "TableName", o => o.TableName = "has space" },
-        { "Layout", o => o.Layout = (DynamoDbHistoryLayout)7 },
+        { "Layout", o => o.Layout = (DynamoDbStoreLayout)7 },
         { "PartitionKeyName", o => o.PartitionKeyName = "" },
         { "SortKeyName", o => o.SortKeyName = new string('k', 256) },
         { "SortKeyName", o => o.SortKeyName = "SessionId" },
@@ -29,7 +29,7 @@ public sealed class DependencyInjectionTests(DynamoDbFixture dynamo)
 
     [Theory]
     [MemberData(nameof(BadOptions))]
-    public void StartupValidation_WithBadOption_FailsNamingTheSetting(string setting, Action<DynamoDbHistoryOptions> configure)
+    public void StartupValidation_WithBadOption_FailsNamingTheSetting(string setting, Action<DynamoDbStoreOptions> configure)
     {
         using var provider = Build(configure);
 
@@ -44,9 +44,9 @@ public sealed class DependencyInjectionTests(DynamoDbFixture dynamo)
         using var provider = Build(null);
 
         provider.GetRequiredService<IStartupValidator>().Validate();
-        var options = provider.GetRequiredService<IOptions<DynamoDbHistoryOptions>>().Value;
+        var options = provider.GetRequiredService<IOptions<DynamoDbStoreOptions>>().Value;
         options.TableName.Should().Be("ChatMessageHistory");
-        options.Layout.Should().Be(DynamoDbHistoryLayout.LangChain);
+        options.Layout.Should().Be(DynamoDbStoreLayout.LangChain);
         options.PartitionKeyName.Should().Be("SessionId");
         options.HistoryAttributeName.Should().Be("History");
         options.SortKeyName.Should().Be("Turn");
@@ -73,7 +73,7 @@ public sealed class DependencyInjectionTests(DynamoDbFixture dynamo)
         services.AddDynamoDbConversationRepository();
 
         services.Count(d => d.ServiceType == typeof(IConversationRepository)).Should().Be(1);
-        services.Count(d => d.ServiceType == typeof(IValidateOptions<DynamoDbHistoryOptions>)).Should().Be(1);
+        services.Count(d => d.ServiceType == typeof(IValidateOptions<DynamoDbStoreOptions>)).Should().Be(1);
         services.Count.Should().BeLessThanOrEqualTo(count + 1, "only the options' ValidateOnStart marker may repeat");
     }
 
@@ -89,9 +89,9 @@ public sealed class DependencyInjectionTests(DynamoDbFixture dynamo)
     }
 
     [Theory]
-    [InlineData(DynamoDbHistoryLayout.LangChain, typeof(LangChainConversationRepository))]
-    [InlineData(DynamoDbHistoryLayout.Turns, typeof(TurnsConversationRepository))]
-    public void Resolve_GivesTheRepositoryOfTheLayout(DynamoDbHistoryLayout layout, Type expected)
+    [InlineData(DynamoDbStoreLayout.LangChain, typeof(LangChainConversationRepository))]
+    [InlineData(DynamoDbStoreLayout.Turns, typeof(TurnsConversationRepository))]
+    public void Resolve_GivesTheRepositoryOfTheLayout(DynamoDbStoreLayout layout, Type expected)
     {
         dynamo.Repository(layout).Should().BeOfType(expected);
     }
@@ -126,7 +126,7 @@ public sealed class DependencyInjectionTests(DynamoDbFixture dynamo)
     [Fact]
     public void Resolve_WithARegionOnly_UsesTheRegionsEndpoint()
     {
-        using var client = DynamoDbClientLease.Create(new DynamoDbHistoryOptions { Region = "ap-northeast-1" }, _ => null);
+        using var client = DynamoDbClientLease.Create(new DynamoDbStoreOptions { Region = "ap-northeast-1" }, _ => null);
 
         client.Config.RegionEndpoint.SystemName.Should().Be("ap-northeast-1");
         client.Config.ServiceURL.Should().BeNull();
@@ -142,6 +142,6 @@ public sealed class DependencyInjectionTests(DynamoDbFixture dynamo)
     {
         var environment = new Dictionary<string, string?> { ["AWS_ENDPOINT_URL_DYNAMODB"] = dynamoDbVariable, ["AWS_ENDPOINT_URL"] = generalVariable };
 
-        DynamoDbClientLease.ServiceUrl(new DynamoDbHistoryOptions { ServiceUrl = setting }, name => environment[name]).Should().Be(expected);
+        DynamoDbClientLease.ServiceUrl(new DynamoDbStoreOptions { ServiceUrl = setting }, name => environment[name]).Should().Be(expected);
     }
 }

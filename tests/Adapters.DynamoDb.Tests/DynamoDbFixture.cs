@@ -37,7 +37,7 @@ public sealed class DynamoDbFixture : IAsyncLifetime
         Client = CreateClient(Endpoint);
         await CreateLangChainTableAsync(Client, LangChainTable);
         await CreateTurnsTableAsync(Client, TurnsTable);
-        await CreateTableAsync(Client, new DynamoDbHistoryOptions { TableName = LangChainJsTable, PartitionKeyName = "id" });
+        await CreateTableAsync(Client, new DynamoDbStoreOptions { TableName = LangChainJsTable, PartitionKeyName = "id" });
     }
 
     public async ValueTask DisposeAsync()
@@ -65,20 +65,20 @@ public sealed class DynamoDbFixture : IAsyncLifetime
 
     /// <summary>The hands-on's table: partition key SessionId (S), nothing else.</summary>
     public static Task CreateLangChainTableAsync(IAmazonDynamoDB client, string name) =>
-        CreateTableAsync(client, new DynamoDbHistoryOptions { TableName = name });
+        CreateTableAsync(client, new DynamoDbStoreOptions { TableName = name });
 
     /// <summary>The turns layout's table: partition key (S) and sort key (N).</summary>
     public static Task CreateTurnsTableAsync(IAmazonDynamoDB client, string name, string partitionKey = "SessionId", string sortKey = "Turn") =>
-        CreateTableAsync(client, new DynamoDbHistoryOptions
+        CreateTableAsync(client, new DynamoDbStoreOptions
         {
             TableName = name,
-            Layout = DynamoDbHistoryLayout.Turns,
+            Layout = DynamoDbStoreLayout.Turns,
             PartitionKeyName = partitionKey,
             SortKeyName = sortKey,
         });
 
-    private static Task CreateTableAsync(IAmazonDynamoDB client, DynamoDbHistoryOptions options) =>
-        HistoryTableSchema.CreateAsync(client, options, TestContext.Current.CancellationToken);
+    private static Task CreateTableAsync(IAmazonDynamoDB client, DynamoDbStoreOptions options) =>
+        StoreTableSchema.CreateAsync(client, options, TestContext.Current.CancellationToken);
 
     /// <summary>Writes a raw item to the LangChain table, as another tool would.</summary>
     public async Task PutLangChainItemAsync(Dictionary<string, AttributeValue> item) =>
@@ -133,8 +133,8 @@ public sealed class DynamoDbFixture : IAsyncLifetime
 
     /// <summary>A repository wired the way a host wires it, on this fixture's client unless given another.</summary>
     public IConversationRepository Repository(
-        DynamoDbHistoryLayout layout,
-        Action<DynamoDbHistoryOptions>? configure = null,
+        DynamoDbStoreLayout layout,
+        Action<DynamoDbStoreOptions>? configure = null,
         TimeProvider? time = null,
         ILoggerProvider? logs = null,
         IAmazonDynamoDB? client = null)
@@ -155,7 +155,7 @@ public sealed class DynamoDbFixture : IAsyncLifetime
         services.AddDynamoDbConversationRepository(o =>
         {
             o.Layout = layout;
-            o.TableName = layout == DynamoDbHistoryLayout.Turns ? TurnsTable : LangChainTable;
+            o.TableName = layout == DynamoDbStoreLayout.Turns ? TurnsTable : LangChainTable;
             configure?.Invoke(o);
         });
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

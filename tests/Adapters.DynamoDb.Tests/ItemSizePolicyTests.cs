@@ -25,7 +25,7 @@ public sealed class ItemSizePolicyTests(DynamoDbFixture dynamo)
         var id = SessionId.New();
         await dynamo.PutLangChainHistoryAsync(id, [LangChainMessages.Human("before the system message?"), SystemEntry("You are terse."), LangChainMessages.Ai("ok")]);
         var logs = new FakeLoggerProvider();
-        var repository = dynamo.Repository(DynamoDbHistoryLayout.LangChain, logs: logs);
+        var repository = dynamo.Repository(DynamoDbStoreLayout.LangChain, logs: logs);
 
         for (var i = 0; i < TurnCount; i++)
         {
@@ -73,7 +73,7 @@ public sealed class ItemSizePolicyTests(DynamoDbFixture dynamo)
     public async Task AppendTurn_TenConcurrentAtTheItemLimit_AllSucceedAndKeepPairsWhole()
     {
         var id = SessionId.New();
-        var repository = dynamo.Repository(DynamoDbHistoryLayout.LangChain);
+        var repository = dynamo.Repository(DynamoDbStoreLayout.LangChain);
         for (var i = 0; i < 9; i++)
         {
             await repository.AppendTurnAsync(id, BigTurn(i), Ct);
@@ -88,9 +88,9 @@ public sealed class ItemSizePolicyTests(DynamoDbFixture dynamo)
     }
 
     [Theory]
-    [InlineData(DynamoDbHistoryLayout.LangChain)]
-    [InlineData(DynamoDbHistoryLayout.Turns)]
-    public async Task AppendTurn_WhenTheTurnAloneExceedsTheItemLimit_FailsWithInputTooLongAndStoresNothing(DynamoDbHistoryLayout layout)
+    [InlineData(DynamoDbStoreLayout.LangChain)]
+    [InlineData(DynamoDbStoreLayout.Turns)]
+    public async Task AppendTurn_WhenTheTurnAloneExceedsTheItemLimit_FailsWithInputTooLongAndStoresNothing(DynamoDbStoreLayout layout)
     {
         var id = SessionId.New();
         var repository = dynamo.Repository(layout);

@@ -42,7 +42,7 @@ public sealed class LangChainFormatTests(DynamoDbFixture dynamo)
     {
         var id = await PutFixtureAsync(file);
 
-        var messages = await dynamo.Repository(DynamoDbHistoryLayout.LangChain).LoadAsync(id, null, Ct);
+        var messages = await dynamo.Repository(DynamoDbStoreLayout.LangChain).LoadAsync(id, null, Ct);
 
         messages.Select(m => (m.Role, m.Content)).Should().Equal(expected);
         messages.Should().OnlyContain(m => m.Timestamp == null, "LangChain's format keeps no time");
@@ -57,7 +57,7 @@ public sealed class LangChainFormatTests(DynamoDbFixture dynamo)
         await dynamo.Client.PutItemAsync(new PutItemRequest { TableName = DynamoDbFixture.LangChainJsTable, Item = item }, Ct);
 
         var messages = await dynamo.Repository(
-            DynamoDbHistoryLayout.LangChain,
+            DynamoDbStoreLayout.LangChain,
             o => (o.TableName, o.PartitionKeyName, o.HistoryAttributeName) = (DynamoDbFixture.LangChainJsTable, "id", "messages")).LoadAsync(id, null, Ct);
 
         messages.Select(m => (m.Role, m.Content)).Should().Equal(
@@ -73,7 +73,7 @@ public sealed class LangChainFormatTests(DynamoDbFixture dynamo)
     {
         var id = SessionId.New();
 
-        await dynamo.Repository(DynamoDbHistoryLayout.LangChain, o => o.HistoryAttributeName = "Messages")
+        await dynamo.Repository(DynamoDbStoreLayout.LangChain, o => o.HistoryAttributeName = "Messages")
             .AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q"), ChatMessage.Assistant("a")), Ct);
 
         var item = await dynamo.GetLangChainItemAsync(id);
@@ -93,7 +93,7 @@ public sealed class LangChainFormatTests(DynamoDbFixture dynamo)
         await dynamo.PutLangChainHistoryAsync(id, [human, chat, noContent, untyped, notAMap, LangChainMessages.Ai("a")]);
         var logs = new FakeLoggerProvider();
 
-        var messages = await dynamo.Repository(DynamoDbHistoryLayout.LangChain, logs: logs).LoadAsync(id, null, Ct);
+        var messages = await dynamo.Repository(DynamoDbStoreLayout.LangChain, logs: logs).LoadAsync(id, null, Ct);
 
         messages.Select(m => m.Content).Should().Equal("q", "a");
         var skipped = logs.Collector.GetSnapshot().Where(r => r.Level == LogLevel.Warning && r.Message.StartsWith("Skipped", StringComparison.Ordinal)).ToList();
@@ -106,7 +106,7 @@ public sealed class LangChainFormatTests(DynamoDbFixture dynamo)
     {
         var id = SessionId.New();
 
-        await dynamo.Repository(DynamoDbHistoryLayout.LangChain).AppendTurnAsync(id, new ChatTurn(ChatMessage.User("質問"), ChatMessage.Assistant("回答")), Ct);
+        await dynamo.Repository(DynamoDbStoreLayout.LangChain).AppendTurnAsync(id, new ChatTurn(ChatMessage.User("質問"), ChatMessage.Assistant("回答")), Ct);
 
         var item = await dynamo.GetLangChainItemAsync(id);
         item.Keys.Should().BeEquivalentTo("SessionId", "History");
@@ -139,7 +139,7 @@ public sealed class LangChainFormatTests(DynamoDbFixture dynamo)
         var fixture = DynamoDbJson.ReadItemFile("langchain-core-0.3.json")["History"].L;
         var id = SessionId.New();
 
-        await dynamo.Repository(DynamoDbHistoryLayout.LangChain).AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q"), ChatMessage.Assistant("a")), Ct);
+        await dynamo.Repository(DynamoDbStoreLayout.LangChain).AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q"), ChatMessage.Assistant("a")), Ct);
 
         var written = (await dynamo.GetLangChainItemAsync(id))["History"].L;
         for (var i = 0; i < 2; i++)
@@ -163,7 +163,7 @@ public sealed class LangChainFormatTests(DynamoDbFixture dynamo)
         var id = await PutFixtureAsync("langchain-core-0.3.json");
         var before = await dynamo.GetLangChainItemAsync(id);
 
-        await dynamo.Repository(DynamoDbHistoryLayout.LangChain).AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q"), ChatMessage.Assistant("a")), Ct);
+        await dynamo.Repository(DynamoDbStoreLayout.LangChain).AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q"), ChatMessage.Assistant("a")), Ct);
 
         var after = await dynamo.GetLangChainItemAsync(id);
         after["History"].L.Take(2).Select(DynamoDbJson.Text).Should().Equal(before["History"].L.Select(DynamoDbJson.Text));
@@ -177,7 +177,7 @@ public sealed class LangChainFormatTests(DynamoDbFixture dynamo)
         var fixture = DynamoDbJson.ReadItemFile("langchainjs-community-1.1.json")["messages"].L;
         var id = SessionId.New();
 
-        await dynamo.Repository(DynamoDbHistoryLayout.LangChain).AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q"), ChatMessage.Assistant("a")), Ct);
+        await dynamo.Repository(DynamoDbStoreLayout.LangChain).AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q"), ChatMessage.Assistant("a")), Ct);
 
         var written = (await dynamo.GetLangChainItemAsync(id))["History"].L;
         foreach (var (entry, theirs) in written.Zip([fixture[1], fixture[2]]))

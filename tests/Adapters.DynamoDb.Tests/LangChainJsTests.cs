@@ -172,7 +172,7 @@ public sealed class LangChainJsTests(DynamoDbFixture dynamo)
     private (LangChainJs Js, IConversationRepository Repository) On(string table, ILoggerProvider? logs = null)
     {
         var (key, attribute) = table == DynamoDbFixture.LangChainJsTable ? ("id", "messages") : ("SessionId", "History");
-        var repository = dynamo.Repository(DynamoDbHistoryLayout.LangChain, o => (o.TableName, o.PartitionKeyName, o.HistoryAttributeName) = (table, key, attribute), logs: logs);
+        var repository = dynamo.Repository(DynamoDbStoreLayout.LangChain, o => (o.TableName, o.PartitionKeyName, o.HistoryAttributeName) = (table, key, attribute), logs: logs);
         return (new LangChainJs(dynamo.Endpoint, table, key, attribute), repository);
     }
 }

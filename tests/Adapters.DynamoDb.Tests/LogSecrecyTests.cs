@@ -19,9 +19,9 @@ public sealed class LogSecrecyTests(DynamoDbFixture dynamo)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Theory]
-    [InlineData(DynamoDbHistoryLayout.LangChain)]
-    [InlineData(DynamoDbHistoryLayout.Turns)]
-    public async Task FullRun_LogsNoSessionIdAndNoMessageTextAtInformationOrAbove(DynamoDbHistoryLayout layout)
+    [InlineData(DynamoDbStoreLayout.LangChain)]
+    [InlineData(DynamoDbStoreLayout.Turns)]
+    public async Task FullRun_LogsNoSessionIdAndNoMessageTextAtInformationOrAbove(DynamoDbStoreLayout layout)
     {
         var logs = new FakeLoggerProvider();
         var model = new ScriptedLanguageModel();
@@ -61,7 +61,7 @@ public sealed class LogSecrecyTests(DynamoDbFixture dynamo)
         model.Fail(new ChatException(ChatErrorCode.ModelUnavailable, "The model broke."));
         var failing = Secret($"question-that-fails-{Guid.NewGuid():N}");
         await FluentActions.Awaiting(() => chat.ExecuteAsync(new ConversationRequest(failing, id), Ct)).Should().ThrowAsync<ChatException>();
-        if (layout == DynamoDbHistoryLayout.LangChain)
+        if (layout == DynamoDbStoreLayout.LangChain)
         {
             var other = SessionId.New();
             await dynamo.PutLangChainHistoryAsync(other, [LangChainMessages.Human(Secret($"stored-{Guid.NewGuid():N}")), LangChainMessages.Ai("x")]);
@@ -85,7 +85,7 @@ public sealed class LogSecrecyTests(DynamoDbFixture dynamo)
         var entries = logs.Collector.GetSnapshot();
         entries.Should().Contain(e => e.Level == LogLevel.Information && e.Message.StartsWith("Turn stored", StringComparison.Ordinal), "the run was logged");
         entries.Should().Contain(e => e.Level == LogLevel.Warning, "failures were logged");
-        if (layout == DynamoDbHistoryLayout.LangChain)
+        if (layout == DynamoDbStoreLayout.LangChain)
         {
             entries.Should().Contain(e => e.Message.Contains("400 KB", StringComparison.Ordinal), "the item was trimmed");
         }
@@ -101,16 +101,16 @@ public sealed class LogSecrecyTests(DynamoDbFixture dynamo)
     private static string Text(FakeLogRecord entry) =>
         string.Join('\n', [entry.Message, .. (entry.StructuredState ?? []).Select(p => p.Value ?? string.Empty), entry.Exception?.ToString() ?? string.Empty]);
 
-    private ServiceProvider Services(DynamoDbHistoryLayout layout, ScriptedLanguageModel model, FakeLoggerProvider logs, string? table) =>
+    private ServiceProvider Services(DynamoDbStoreLayout layout, ScriptedLanguageModel model, FakeLoggerProvider logs, string? table) =>
         new ServiceCollection()
             .AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace))
             .AddSingleton<IAmazonDynamoDB>(dynamo.Client)
             .AddSingleton<ILanguageModel>(model)
-            .AddContinueConversation()
+            .AddConversationUseCases()
             .AddDynamoDbConversationRepository(o =>
             {
                 o.Layout = layout;
-                o.TableName = table ?? (layout == DynamoDbHistoryLayout.Turns ? DynamoDbFixture.TurnsTable : DynamoDbFixture.LangChainTable);
+                o.TableName = table ?? (layout == DynamoDbStoreLayout.Turns ? DynamoDbFixture.TurnsTable : DynamoDbFixture.LangChainTable);
             })
             .BuildServiceProvider();
 }

@@ -20,11 +20,11 @@ public sealed class StoreErrorTests(DynamoDbFixture dynamo)
 
     private static ChatTurn Turn => new(ChatMessage.User("q"), ChatMessage.Assistant("a"));
 
-    public static TheoryData<DynamoDbHistoryLayout> Layouts => [DynamoDbHistoryLayout.LangChain, DynamoDbHistoryLayout.Turns];
+    public static TheoryData<DynamoDbStoreLayout> Layouts => [DynamoDbStoreLayout.LangChain, DynamoDbStoreLayout.Turns];
 
     [Theory]
     [MemberData(nameof(Layouts))]
-    public async Task Load_WhenTheTableIsMissing_FailsNamingTheTable(DynamoDbHistoryLayout layout)
+    public async Task Load_WhenTheTableIsMissing_FailsNamingTheTable(DynamoDbStoreLayout layout)
     {
         var repository = dynamo.Repository(layout, o => o.TableName = "NoSuchTable");
 
@@ -37,7 +37,7 @@ public sealed class StoreErrorTests(DynamoDbFixture dynamo)
 
     [Theory]
     [MemberData(nameof(Layouts))]
-    public async Task AppendTurn_WhenTheTableIsMissing_FailsNamingTheTable(DynamoDbHistoryLayout layout)
+    public async Task AppendTurn_WhenTheTableIsMissing_FailsNamingTheTable(DynamoDbStoreLayout layout)
     {
         var repository = dynamo.Repository(layout, o => o.TableName = "NoSuchTable");
 
@@ -49,7 +49,7 @@ public sealed class StoreErrorTests(DynamoDbFixture dynamo)
 
     [Theory]
     [MemberData(nameof(Layouts))]
-    public async Task AppendTurn_WhenTheEndpointIsDown_FailsSayingItCouldNotBeReached(DynamoDbHistoryLayout layout)
+    public async Task AppendTurn_WhenTheEndpointIsDown_FailsSayingItCouldNotBeReached(DynamoDbStoreLayout layout)
     {
         var closed = new Uri($"http://127.0.0.1:{ClosedPort()}");
         using var client = DynamoDbFixture.CreateClient(closed, maxErrorRetry: 1);
@@ -69,7 +69,7 @@ public sealed class StoreErrorTests(DynamoDbFixture dynamo)
     [Fact]
     public async Task Load_WhenTheTableHasTheOtherLayoutsKeys_SaysWhichKeySchemaIsExpected()
     {
-        var repository = dynamo.Repository(DynamoDbHistoryLayout.LangChain, o => o.TableName = DynamoDbFixture.TurnsTable);
+        var repository = dynamo.Repository(DynamoDbStoreLayout.LangChain, o => o.TableName = DynamoDbFixture.TurnsTable);
 
         var error = await Assert.ThrowsAsync<ChatException>(() => repository.LoadAsync(SessionId.New(), null, Ct));
 
@@ -80,7 +80,7 @@ public sealed class StoreErrorTests(DynamoDbFixture dynamo)
     [Fact]
     public async Task Load_WhenCancelled_ThrowsOperationCanceledNotAStoreError()
     {
-        var repository = dynamo.Repository(DynamoDbHistoryLayout.LangChain);
+        var repository = dynamo.Repository(DynamoDbStoreLayout.LangChain);
         using var cts = new CancellationTokenSource();
         await cts.CancelAsync();
 
@@ -110,9 +110,9 @@ public sealed class StoreErrorTests(DynamoDbFixture dynamo)
     {
         const string aws = "User: arn:aws:sts::123456789012:assumed-role/chat-role/chat-fn is not authorized to perform: dynamodb:GetItem";
         var logger = new FakeLogger();
-        var table = new HistoryTable(
+        var table = new StoreTable(
             new AmazonDynamoDBClient(new BasicAWSCredentials("test", "test"), RegionEndpoint.APNortheast1),
-            new DynamoDbHistoryOptions(), TimeProvider.System, logger);
+            new DynamoDbStoreOptions(), TimeProvider.System, logger);
 
         var messages = new[] { "AccessDeniedException", "ValidationException", "SomethingNewException" }
             .Select(code => table.Translate(new AmazonDynamoDBException(aws) { ErrorCode = code, StatusCode = HttpStatusCode.BadRequest }, "GetItem").Message)
@@ -143,10 +143,10 @@ public sealed class StoreErrorTests(DynamoDbFixture dynamo)
             .Should().Be("No AWS credentials were found for DynamoDB in ap-northeast-1. Configure credentials (environment, profile or role).");
     }
 
-    private static HistoryTable Table()
+    private static StoreTable Table()
     {
         var client = new AmazonDynamoDBClient(new BasicAWSCredentials("test", "test"), RegionEndpoint.APNortheast1);
-        return new HistoryTable(client, new DynamoDbHistoryOptions(), TimeProvider.System, NullLogger.Instance);
+        return new StoreTable(client, new DynamoDbStoreOptions(), TimeProvider.System, NullLogger.Instance);
     }
 
     private static int ClosedPort()

@@ -17,7 +17,7 @@ public sealed class TimeToLiveTests(DynamoDbFixture dynamo)
     public async Task AppendTurn_LangChainLayoutWithLifetime_WritesAndRefreshesExpireAt()
     {
         var time = new FakeTimeProvider(Start);
-        var repository = dynamo.Repository(DynamoDbHistoryLayout.LangChain, o => o.TimeToLive = TimeSpan.FromDays(7), time);
+        var repository = dynamo.Repository(DynamoDbStoreLayout.LangChain, o => o.TimeToLive = TimeSpan.FromDays(7), time);
         var id = SessionId.New();
 
         await repository.AppendTurnAsync(id, Turn("first"), Ct);
@@ -34,7 +34,7 @@ public sealed class TimeToLiveTests(DynamoDbFixture dynamo)
     public async Task AppendTurn_WithCustomAttributeName_WritesThatAttribute()
     {
         var repository = dynamo.Repository(
-            DynamoDbHistoryLayout.LangChain,
+            DynamoDbStoreLayout.LangChain,
             o => (o.TimeToLive, o.TimeToLiveAttributeName) = (TimeSpan.FromMinutes(30), "ttl"),
             new FakeTimeProvider(Start));
         var id = SessionId.New();
@@ -50,7 +50,7 @@ public sealed class TimeToLiveTests(DynamoDbFixture dynamo)
     public async Task AppendTurn_TurnsLayoutWithLifetime_GivesEachTurnItsOwnExpiry()
     {
         var time = new FakeTimeProvider(Start);
-        var repository = dynamo.Repository(DynamoDbHistoryLayout.Turns, o => o.TimeToLive = TimeSpan.FromDays(1), time);
+        var repository = dynamo.Repository(DynamoDbStoreLayout.Turns, o => o.TimeToLive = TimeSpan.FromDays(1), time);
         var id = SessionId.New();
 
         await repository.AppendTurnAsync(id, Turn("first"), Ct);
@@ -62,16 +62,16 @@ public sealed class TimeToLiveTests(DynamoDbFixture dynamo)
     }
 
     [Theory]
-    [InlineData(DynamoDbHistoryLayout.LangChain)]
-    [InlineData(DynamoDbHistoryLayout.Turns)]
-    public async Task AppendTurn_WithoutLifetime_WritesNoExpiry(DynamoDbHistoryLayout layout)
+    [InlineData(DynamoDbStoreLayout.LangChain)]
+    [InlineData(DynamoDbStoreLayout.Turns)]
+    public async Task AppendTurn_WithoutLifetime_WritesNoExpiry(DynamoDbStoreLayout layout)
     {
         var repository = dynamo.Repository(layout);
         var id = SessionId.New();
 
         await repository.AppendTurnAsync(id, Turn("q"), Ct);
 
-        var items = layout == DynamoDbHistoryLayout.LangChain ? [await dynamo.GetLangChainItemAsync(id)] : await dynamo.GetTurnItemsAsync(id);
+        var items = layout == DynamoDbStoreLayout.LangChain ? [await dynamo.GetLangChainItemAsync(id)] : await dynamo.GetTurnItemsAsync(id);
         items.Should().ContainSingle().Which.Should().NotContainKey("expireAt");
     }
 }

@@ -23,7 +23,7 @@ public sealed class TurnsCounterTests(DynamoDbFixture dynamo)
     public async Task FiftyConcurrentTurnsOnOneSession_StoreEachTurnWholeOnce_WithAtMostTwoRefusedWritesPerTurn(bool sessionExists)
     {
         using var client = new ConditionalWriteCountingClient(dynamo.Endpoint);
-        var repository = dynamo.Repository(DynamoDbHistoryLayout.Turns, client: client);
+        var repository = dynamo.Repository(DynamoDbStoreLayout.Turns, client: client);
         var id = SessionId.New();
         var before = 0;
         if (sessionExists)
@@ -43,7 +43,7 @@ public sealed class TurnsCounterTests(DynamoDbFixture dynamo)
     public async Task FiftyConcurrentTurnsOnASessionWithACounter_AreRefusedNoWrite()
     {
         using var client = new ConditionalWriteCountingClient(dynamo.Endpoint);
-        var repository = dynamo.Repository(DynamoDbHistoryLayout.Turns, client: client);
+        var repository = dynamo.Repository(DynamoDbStoreLayout.Turns, client: client);
         var id = SessionId.New();
         await repository.AppendTurnAsync(id, Turn("first"), Ct);
 
@@ -57,7 +57,7 @@ public sealed class TurnsCounterTests(DynamoDbFixture dynamo)
     [Fact]
     public async Task SessionWrittenWithoutACounter_GoesOnAfterItsNewestTurn()
     {
-        var repository = dynamo.Repository(DynamoDbHistoryLayout.Turns);
+        var repository = dynamo.Repository(DynamoDbStoreLayout.Turns);
         var id = SessionId.New();
         await dynamo.PutTurnItemsAsync(id, 1, 2, 3);
 
@@ -71,7 +71,7 @@ public sealed class TurnsCounterTests(DynamoDbFixture dynamo)
     [Fact]
     public async Task SessionWhoseOldestTurnsExpired_AndWithoutACounter_GoesOnAfterItsNewestTurn()
     {
-        var repository = dynamo.Repository(DynamoDbHistoryLayout.Turns);
+        var repository = dynamo.Repository(DynamoDbStoreLayout.Turns);
         var id = SessionId.New();
         await dynamo.PutTurnItemsAsync(id, 5, 6, 7); // turn 1 is free: taking it would put the new turn first
 
@@ -84,7 +84,7 @@ public sealed class TurnsCounterTests(DynamoDbFixture dynamo)
     public async Task FiftyConcurrentTurnsOnASessionWithoutACounter_StoreEachTurnWholeOnce_WithAtMostTwoRefusedWritesPerTurn()
     {
         using var client = new ConditionalWriteCountingClient(dynamo.Endpoint);
-        var repository = dynamo.Repository(DynamoDbHistoryLayout.Turns, client: client);
+        var repository = dynamo.Repository(DynamoDbStoreLayout.Turns, client: client);
         var id = SessionId.New();
         await dynamo.PutTurnItemsAsync(id, [.. Enumerable.Range(1, 10)]);
 
@@ -100,7 +100,7 @@ public sealed class TurnsCounterTests(DynamoDbFixture dynamo)
     [Fact]
     public async Task NumberTakenButNeverWritten_LeavesAGapThatReadersDoNotSee()
     {
-        var repository = dynamo.Repository(DynamoDbHistoryLayout.Turns);
+        var repository = dynamo.Repository(DynamoDbStoreLayout.Turns);
         var id = SessionId.New();
         await repository.AppendTurnAsync(id, Turn("1"), Ct);
         await AdvanceCounterAsync(id); // a writer that crashed between the counter and its put
@@ -114,7 +114,7 @@ public sealed class TurnsCounterTests(DynamoDbFixture dynamo)
     [Fact]
     public async Task CounterItem_IsNeverReadAsATurn()
     {
-        var repository = dynamo.Repository(DynamoDbHistoryLayout.Turns);
+        var repository = dynamo.Repository(DynamoDbStoreLayout.Turns);
         var id = SessionId.New();
         await repository.AppendTurnAsync(id, Turn("only"), Ct);
 
@@ -126,7 +126,7 @@ public sealed class TurnsCounterTests(DynamoDbFixture dynamo)
     [Fact]
     public async Task TurnAfterDelete_StartsAgainAtOne()
     {
-        var repository = dynamo.Repository(DynamoDbHistoryLayout.Turns);
+        var repository = dynamo.Repository(DynamoDbStoreLayout.Turns);
         var id = SessionId.New();
         await repository.AppendTurnAsync(id, Turn("1"), Ct);
         await repository.AppendTurnAsync(id, Turn("2"), Ct);

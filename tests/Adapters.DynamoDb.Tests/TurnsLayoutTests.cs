@@ -13,7 +13,7 @@ public sealed class TurnsLayoutTests(DynamoDbFixture dynamo)
     [Fact]
     public async Task AppendTurn_WritesOneNumberedItemPerTurn()
     {
-        var repository = dynamo.Repository(DynamoDbHistoryLayout.Turns);
+        var repository = dynamo.Repository(DynamoDbStoreLayout.Turns);
         var id = SessionId.New();
 
         await repository.AppendTurnAsync(id, new ChatTurn(ChatMessage.User("質問", At), ChatMessage.Assistant("回答", At.AddSeconds(2))), Ct);
@@ -31,7 +31,7 @@ public sealed class TurnsLayoutTests(DynamoDbFixture dynamo)
     [Fact]
     public async Task Load_RoundTripsTimestamps()
     {
-        var repository = dynamo.Repository(DynamoDbHistoryLayout.Turns);
+        var repository = dynamo.Repository(DynamoDbStoreLayout.Turns);
         var id = SessionId.New();
 
         await repository.AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q", At), ChatMessage.Assistant("a", At.AddSeconds(2))), Ct);
@@ -47,7 +47,7 @@ public sealed class TurnsLayoutTests(DynamoDbFixture dynamo)
     [InlineData(40, 20)]
     public async Task Load_WithNewestLimit_ReadsOnlyTheWholeTurnsNeeded(int newestLimit, int expected)
     {
-        var repository = dynamo.Repository(DynamoDbHistoryLayout.Turns);
+        var repository = dynamo.Repository(DynamoDbStoreLayout.Turns);
         var id = SessionId.New();
         for (var i = 0; i < 10; i++)
         {
@@ -64,7 +64,7 @@ public sealed class TurnsLayoutTests(DynamoDbFixture dynamo)
     [Fact]
     public async Task Delete_SessionWithManyTurns_RemovesEveryItemAndTheCounter()
     {
-        var repository = dynamo.Repository(DynamoDbHistoryLayout.Turns);
+        var repository = dynamo.Repository(DynamoDbStoreLayout.Turns);
         var id = SessionId.New();
         for (var i = 0; i < 30; i++)
         {
@@ -80,7 +80,7 @@ public sealed class TurnsLayoutTests(DynamoDbFixture dynamo)
     public async Task AppendTurn_WithCustomKeyNames_UsesThem()
     {
         await DynamoDbFixture.CreateTurnsTableAsync(dynamo.Client, "CustomKeys", "Conversation", "Seq");
-        var repository = dynamo.Repository(DynamoDbHistoryLayout.Turns, o => (o.TableName, o.PartitionKeyName, o.SortKeyName) = ("CustomKeys", "Conversation", "Seq"));
+        var repository = dynamo.Repository(DynamoDbStoreLayout.Turns, o => (o.TableName, o.PartitionKeyName, o.SortKeyName) = ("CustomKeys", "Conversation", "Seq"));
         var id = SessionId.New();
 
         await repository.AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q"), ChatMessage.Assistant("a")), Ct);

@@ -23,7 +23,7 @@ public sealed class ReadmeExampleTests
         services.AddChatClient(someChatClient).UseLogging();  // any IChatClient, with MEAI's middleware
         services.AddChatClientLanguageModel();                 // ...is ChatBedrock's ILanguageModel
         services.AddInMemoryConversationRepository();
-        services.AddContinueConversation();
+        services.AddConversationUseCases();
         await using var provider = services.BuildServiceProvider();
 
         var reply = await provider.GetRequiredService<ContinueConversation>()

@@ -6,7 +6,7 @@ namespace ChatBedrock.Adapters.Sqlite.Tests;
 
 public sealed class DependencyInjectionTests
 {
-    private static ServiceProvider Build(Action<SqliteHistoryOptions>? configure) =>
+    private static ServiceProvider Build(Action<SqliteStoreOptions>? configure) =>
         new ServiceCollection().AddLogging().AddSqliteConversationRepository(configure).BuildServiceProvider();
 
     [Theory]
@@ -49,7 +49,7 @@ public sealed class DependencyInjectionTests
         using var provider = Build(null);
 
         provider.GetRequiredService<IStartupValidator>().Validate();
-        var options = provider.GetRequiredService<IOptions<SqliteHistoryOptions>>().Value;
+        var options = provider.GetRequiredService<IOptions<SqliteStoreOptions>>().Value;
         var localData = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
         options.DatabasePath.Should().Be(Path.Combine(localData, "chatbedrock", "history.db"));
         options.BusyTimeout.Should().Be(TimeSpan.FromSeconds(30));
@@ -65,7 +65,7 @@ public sealed class DependencyInjectionTests
         services.AddSqliteConversationRepository();
 
         services.Count(d => d.ServiceType == typeof(IConversationRepository)).Should().Be(1);
-        services.Count(d => d.ServiceType == typeof(IValidateOptions<SqliteHistoryOptions>)).Should().Be(1);
+        services.Count(d => d.ServiceType == typeof(IValidateOptions<SqliteStoreOptions>)).Should().Be(1);
         services.Count.Should().BeLessThanOrEqualTo(count + 1, "only the options' own ValidateOnStart marker may repeat");
     }
 

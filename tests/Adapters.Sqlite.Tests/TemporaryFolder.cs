@@ -15,7 +15,7 @@ internal sealed class TemporaryFolder : IDisposable
     public string File(string name = "history.db") => System.IO.Path.Combine(Path, name);
 
     /// <summary>A repository as a host gets it: through the DI extension, with options validated.</summary>
-    public IConversationRepository Open(string databasePath, Action<SqliteHistoryOptions>? configure = null)
+    public IConversationRepository Open(string databasePath, Action<SqliteStoreOptions>? configure = null)
     {
         var provider = new ServiceCollection()
             .AddLogging()

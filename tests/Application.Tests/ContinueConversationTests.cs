@@ -20,7 +20,7 @@ public sealed class ContinueConversationTests
             .AddSingleton<ILanguageModel>(_model)
             .AddSingleton<IConversationRepository>(_repository)
             .AddSingleton<TimeProvider>(_time)
-            .AddContinueConversation(configure);
+            .AddConversationUseCases(configure);
         return services.BuildServiceProvider().GetRequiredService<ContinueConversation>();
     }
 

@@ -11,7 +11,7 @@ public sealed class DependencyInjectionTests
             .AddLogging()
             .AddSingleton<ILanguageModel, ScriptedLanguageModel>()
             .AddInMemoryConversationRepository()
-            .AddContinueConversation(configure)
+            .AddConversationUseCases(configure)
             .BuildServiceProvider();
 
     [Theory]
@@ -58,9 +58,9 @@ public sealed class DependencyInjectionTests
     {
         var services = new ServiceCollection();
 
-        services.AddContinueConversation().AddInMemoryConversationRepository();
+        services.AddConversationUseCases().AddInMemoryConversationRepository();
         var count = services.Count;
-        services.AddContinueConversation().AddInMemoryConversationRepository();
+        services.AddConversationUseCases().AddInMemoryConversationRepository();
 
         // Only the options' own ValidateOnStart marker may repeat; services themselves do not.
         services.Count(d => d.ServiceType == typeof(ContinueConversation)).Should().Be(1);

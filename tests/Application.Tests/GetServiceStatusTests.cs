@@ -15,7 +15,7 @@ public sealed class GetServiceStatusTests
             .AddLogging()
             .AddSingleton<ILanguageModel>(_model)
             .AddSingleton<IConversationRepository, RecordingRepository>()
-            .AddContinueConversation()
+            .AddConversationUseCases()
             .Configure<ServiceStatusOptions>(o => o.ModelNotReadyAdvice = advice)
             .BuildServiceProvider()
             .GetRequiredService<GetServiceStatus>();

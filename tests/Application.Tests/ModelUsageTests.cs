@@ -32,7 +32,7 @@ public sealed class ModelUsageTests
         var conversation = new ServiceCollection().AddLogging()
             .AddSingleton<ILanguageModel>(new CachedModel())
             .AddInMemoryConversationRepository()
-            .AddContinueConversation()
+            .AddConversationUseCases()
             .BuildServiceProvider().GetRequiredService<ContinueConversation>();
 
         var reply = await conversation.ExecuteAsync(new ConversationRequest("hi", null), Ct);

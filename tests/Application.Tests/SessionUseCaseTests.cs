@@ -15,7 +15,7 @@ public sealed class SessionUseCaseTests
             .AddLogging()
             .AddSingleton<ILanguageModel, ScriptedLanguageModel>()
             .AddSingleton<IConversationRepository>(_repository)
-            .AddContinueConversation()
+            .AddConversationUseCases()
             .BuildServiceProvider();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -7,6 +7,7 @@ public sealed class DeploySettingsTests(CdkFixture cdk)
     [Theory]
     [InlineData("authType", "PUBLIC", "Context value 'authType' must be NONE or AWS_IAM (was 'PUBLIC').")]
     [InlineData("historyLayout", "items", "Context value 'historyLayout' must be langchain or turns (was 'items').")]
+    [InlineData("storeLayout", "items", "Context value 'storeLayout' must be langchain or turns (was 'items').")]
     [InlineData("memorySize", "64", "Context value 'memorySize' must be a whole number from 128 to 10240 (was '64').")]
     [InlineData("reservedConcurrency", "0", "Context value 'reservedConcurrency' must be a whole number from 1 to 100000 (was '0').")]
     [InlineData("allowedOrigins", "https://chat.example.com/", "Context value 'allowedOrigins' must be comma-separated origins")]
@@ -14,6 +15,7 @@ public sealed class DeploySettingsTests(CdkFixture cdk)
     [InlineData("maxTokens", "-1", "Context value 'maxTokens' must be a positive whole number (was '-1').")]
     [InlineData("temperature", "warm", "Context value 'temperature' must be a number such as 0.5 (was 'warm').")]
     [InlineData("historyTtlSeconds", "1d", "Context value 'historyTtlSeconds' must be a positive whole number of seconds (was '1d').")]
+    [InlineData("storeTtlSeconds", "1d", "Context value 'storeTtlSeconds' must be a positive whole number of seconds (was '1d').")]
     [InlineData("modelId", "", "Context value 'modelId' is missing; deploy/cdk.json sets its default.")]
     [InlineData("modelId", "arn:aws:bedrock:us-east-1::foundation-model/x", "Context value 'modelId' must be a model id or an inference profile id, not an ARN")]
     public void Synthesize_WithAnInvalidContextValue_FailsNamingTheKey(string key, string value, string message)

@@ -62,7 +62,7 @@ public sealed class FunctionTests(CdkFixture cdk)
         {
             ["CHAT_MODEL_ID"] = "anthropic.claude-3-haiku-20240307-v1:0",
             ["CHAT_TABLE_NAME"] = "${" + stack.Resource("AWS::DynamoDB::Table").LogicalId + "}",
-            ["CHAT_HISTORY_LAYOUT"] = "langchain",
+            ["CHAT_STORE_LAYOUT"] = "langchain",
             ["CHAT_STREAMING"] = "true",
         });
     }
@@ -86,7 +86,7 @@ public sealed class FunctionTests(CdkFixture cdk)
             ["CHAT_MAX_TOKENS"] = "2000",
             ["CHAT_TEMPERATURE"] = "0.2",
             ["CHAT_SYSTEM_PROMPT"] = "あなたは親切なアシスタントです。",
-            ["CHAT_HISTORY_TTL_SECONDS"] = "86400",
+            ["CHAT_STORE_TTL_SECONDS"] = "86400",
             ["CHAT_MAX_INPUT_CHARS"] = "4000",
             ["CHAT_STREAMING"] = "true",
         });

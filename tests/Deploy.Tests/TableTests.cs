@@ -17,14 +17,14 @@ public sealed class TableTests(CdkFixture cdk)
     [Fact]
     public void Table_WithTurnsLayout_AddsTheNumericTurnSortKey()
     {
-        var stack = cdk.Synthesize(("historyLayout", "turns"));
+        var stack = cdk.Synthesize(("storeLayout", "turns"));
         var table = stack.Resource("AWS::DynamoDB::Table").Properties;
 
         table["KeySchema"]!.ToJsonString().Should().Be(
             """[{"AttributeName":"SessionId","KeyType":"HASH"},{"AttributeName":"Turn","KeyType":"RANGE"}]""");
         table["AttributeDefinitions"]!.ToJsonString().Should().Be(
             """[{"AttributeName":"SessionId","AttributeType":"S"},{"AttributeName":"Turn","AttributeType":"N"}]""");
-        stack.FunctionEnvironment()["CHAT_HISTORY_LAYOUT"].Should().Be("turns");
+        stack.FunctionEnvironment()["CHAT_STORE_LAYOUT"].Should().Be("turns");
     }
 
     [Theory]

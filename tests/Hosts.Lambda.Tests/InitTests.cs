@@ -12,6 +12,8 @@ public sealed class InitTests
     [InlineData("CHAT_MAX_INPUT_CHARS", "-1")]
     [InlineData("CHAT_HISTORY_LAYOUT", "rows")]
     [InlineData("CHAT_HISTORY_TTL_SECONDS", "soon")]
+    [InlineData("CHAT_STORE_LAYOUT", "rows")]
+    [InlineData("CHAT_STORE_TTL_SECONDS", "soon")]
     [InlineData("CHAT_STREAMING", "yes")]
     [InlineData("CHAT_CORS_ALLOWED_ORIGINS", "not an origin")]
     [InlineData("AWS_ENDPOINT_URL_DYNAMODB", "localhost:8000")]

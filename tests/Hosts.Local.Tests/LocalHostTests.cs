@@ -214,7 +214,7 @@ public sealed class LocalHostTests
         await using var host = await StartAsync(["--model-provider", "scripted"]);
 
         host.Log.Should().Contain(l => l.Contains("Model: scripted scripted-test-model (chosen by --model-provider scripted)", StringComparison.Ordinal));
-        host.Log.Should().Contain(l => l.Contains($"History: sqlite ({host.DatabasePath})", StringComparison.Ordinal));
+        host.Log.Should().Contain(l => l.Contains($"Store: sqlite ({host.DatabasePath})", StringComparison.Ordinal));
     }
 
     private Models.IModelProvider[] Scripted() => [new ScriptedModelProvider(_model), new Models.LocalModelProvider()];

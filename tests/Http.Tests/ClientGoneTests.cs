@@ -22,7 +22,7 @@ public sealed class ClientGoneTests : IDisposable
     {
         _services = new ServiceCollection()
             .AddLogging(b => b.AddProvider(_logs).SetMinimumLevel(LogLevel.Trace))
-            .AddContinueConversation()
+            .AddConversationUseCases()
             .AddInMemoryConversationRepository()
             .AddSingleton<ILanguageModel>(_model)
             .AddChatHttp()

@@ -16,7 +16,7 @@ internal sealed class HttpFixture : IDisposable
         _services = new ServiceCollection()
             .AddSingleton(time ?? TimeProvider.System)
             .AddLogging()
-            .AddContinueConversation()
+            .AddConversationUseCases()
             .AddSingleton<IConversationRepository>(new NamedRepository(store))
             .AddSingleton<ILanguageModel>(Model)
             .AddChatHttp(configure)

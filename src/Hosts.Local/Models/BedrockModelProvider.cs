@@ -39,7 +39,7 @@ internal sealed class BedrockModelProvider : IModelProvider
 
     private static void AddModel(IServiceCollection services, ModelProviderContext context)
     {
-        services.AddChatBedrockBedrockModel(context.Settings);
+        services.AddBedrockLanguageModel(context.Settings);
         services.Configure<BedrockModelOptions>(context.Configuration.GetSection(BedrockModelOptions.SectionName));
     }
 }

@@ -110,7 +110,7 @@ public sealed class LambdaTestBed : IAsyncDisposable
             ["AWS_SECRET_ACCESS_KEY"] = SecretAccessKey,
             ["AWS_ENDPOINT_URL_DYNAMODB"] = DynamoDbEndpoint.ToString(),
             ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME"] = bedrock.Endpoint.ToString(),
-            ["CHAT_HISTORY_LAYOUT"] = layout,
+            ["CHAT_STORE_LAYOUT"] = layout,
             ["CHAT_TABLE_NAME"] = layout == "turns" ? TurnsTable : LangChainTable,
             ["CHAT_STREAMING"] = streaming ? "true" : "false",
         };

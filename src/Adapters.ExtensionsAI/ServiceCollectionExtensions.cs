@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers a Microsoft.Extensions.AI <see cref="IChatClient"/> as ChatBedrock's <see cref="ILanguageModel"/>.</summary>
-public static class ChatClientLanguageModelServiceCollectionExtensions
+public static class ChatBedrockExtensionsAIServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="ILanguageModel"/> over the container's <see cref="IChatClient"/> (keyed by

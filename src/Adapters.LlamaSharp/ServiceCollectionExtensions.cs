@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the local GGUF model (LLamaSharp) as ChatBedrock's <see cref="ILanguageModel"/>.</summary>
-public static class LlamaSharpServiceCollectionExtensions
+public static class ChatBedrockLlamaSharpServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="ILanguageModel"/> over a local GGUF model unless a model is registered, with

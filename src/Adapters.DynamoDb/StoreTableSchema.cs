@@ -7,9 +7,9 @@ namespace ChatBedrock.Adapters.DynamoDb;
 /// The table each layout needs, as a CreateTable request (the README gives the same as AWS CLI commands).
 /// The store never creates tables itself: deployment does, with TTL and capacity settings of its choice.
 /// </summary>
-internal static class HistoryTableSchema
+internal static class StoreTableSchema
 {
-    public static CreateTableRequest CreateTableRequest(DynamoDbHistoryOptions options)
+    public static CreateTableRequest CreateTableRequest(DynamoDbStoreOptions options)
     {
         var request = new CreateTableRequest
         {
@@ -18,7 +18,7 @@ internal static class HistoryTableSchema
             AttributeDefinitions = [new AttributeDefinition(options.PartitionKeyName, ScalarAttributeType.S)],
             KeySchema = [new KeySchemaElement(options.PartitionKeyName, KeyType.HASH)],
         };
-        if (options.Layout == DynamoDbHistoryLayout.Turns)
+        if (options.Layout == DynamoDbStoreLayout.Turns)
         {
             request.AttributeDefinitions.Add(new AttributeDefinition(options.SortKeyName, ScalarAttributeType.N));
             request.KeySchema.Add(new KeySchemaElement(options.SortKeyName, KeyType.RANGE));
@@ -28,7 +28,7 @@ internal static class HistoryTableSchema
     }
 
     /// <summary>Creates the table and waits until it is ACTIVE: for tests, benchmarks and local emulators.</summary>
-    public static async Task CreateAsync(IAmazonDynamoDB client, DynamoDbHistoryOptions options, CancellationToken cancellationToken)
+    public static async Task CreateAsync(IAmazonDynamoDB client, DynamoDbStoreOptions options, CancellationToken cancellationToken)
     {
         await client.CreateTableAsync(CreateTableRequest(options), cancellationToken).ConfigureAwait(false);
         while ((await client.DescribeTableAsync(options.TableName, cancellationToken).ConfigureAwait(false)).Table.TableStatus != TableStatus.ACTIVE)

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Options;
 
 namespace ChatBedrock.Adapters.Sqlite;
 
-/// <summary>Settings of the SQLite history store.</summary>
-public sealed class SqliteHistoryOptions
+/// <summary>Settings of the SQLite store.</summary>
+public sealed class SqliteStoreOptions
 {
     /// <summary>The configuration section these options bind from.</summary>
     public const string SectionName = "Sqlite";
@@ -27,25 +27,25 @@ public sealed class SqliteHistoryOptions
         "history.db");
 }
 
-internal sealed class SqliteHistoryOptionsValidator : IValidateOptions<SqliteHistoryOptions>
+internal sealed class SqliteHistoryOptionsValidator : IValidateOptions<SqliteStoreOptions>
 {
     private static readonly TimeSpan MaxBusyTimeout = TimeSpan.FromMinutes(10);
 
-    public ValidateOptionsResult Validate(string? name, SqliteHistoryOptions options)
+    public ValidateOptionsResult Validate(string? name, SqliteStoreOptions options)
     {
         var failures = new List<string>();
         if (string.IsNullOrWhiteSpace(options.DatabasePath))
         {
-            failures.Add($"{SqliteHistoryOptions.SectionName}:{nameof(options.DatabasePath)} must name a database file (was empty).");
+            failures.Add($"{SqliteStoreOptions.SectionName}:{nameof(options.DatabasePath)} must name a database file (was empty).");
         }
         else if (!IsFilePath(options.DatabasePath))
         {
-            failures.Add($"{SqliteHistoryOptions.SectionName}:{nameof(options.DatabasePath)} must be a file path (was '{options.DatabasePath}').");
+            failures.Add($"{SqliteStoreOptions.SectionName}:{nameof(options.DatabasePath)} must be a file path (was '{options.DatabasePath}').");
         }
 
         if (options.BusyTimeout < TimeSpan.FromSeconds(1) || options.BusyTimeout > MaxBusyTimeout)
         {
-            failures.Add($"{SqliteHistoryOptions.SectionName}:{nameof(options.BusyTimeout)} must be 00:00:01 to 00:10:00 (was {options.BusyTimeout}).");
+            failures.Add($"{SqliteStoreOptions.SectionName}:{nameof(options.BusyTimeout)} must be 00:00:01 to 00:10:00 (was {options.BusyTimeout}).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

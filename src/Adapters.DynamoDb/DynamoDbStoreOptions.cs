@@ -1,11 +1,11 @@
 namespace ChatBedrock.Adapters.DynamoDb;
 
 /// <summary>How conversations are laid out in the table.</summary>
-public enum DynamoDbHistoryLayout
+public enum DynamoDbStoreLayout
 {
     /// <summary>
     /// LangChain's <c>DynamoDBChatMessageHistory</c> format: one item per session with the whole history in a
-    /// list attribute (<see cref="DynamoDbHistoryOptions.HistoryAttributeName"/>). Reads what Python LangChain and
+    /// list attribute (<see cref="DynamoDbStoreOptions.HistoryAttributeName"/>). Reads what Python LangChain and
     /// LangChain.js write, and writes entries both read, so tables of the Python hands-on keep working. Bounded by
     /// DynamoDB's 400 KB item size: the oldest turns are dropped when a write would exceed it.
     /// </summary>
@@ -18,8 +18,8 @@ public enum DynamoDbHistoryLayout
     Turns,
 }
 
-/// <summary>Settings of the DynamoDB history store (section <c>DynamoDb</c>).</summary>
-public sealed class DynamoDbHistoryOptions
+/// <summary>Settings of the DynamoDB store (section <c>DynamoDb</c>).</summary>
+public sealed class DynamoDbStoreOptions
 {
     /// <summary>The configuration section these options bind from.</summary>
     public const string SectionName = "DynamoDb";
@@ -27,8 +27,8 @@ public sealed class DynamoDbHistoryOptions
     /// <summary>The table (3 to 255 characters of a-z, A-Z, 0-9, '_', '-', '.'). Default <c>ChatMessageHistory</c>, as the hands-on.</summary>
     public string TableName { get; set; } = "ChatMessageHistory";
 
-    /// <summary>How conversations are laid out. Default <see cref="DynamoDbHistoryLayout.LangChain"/>.</summary>
-    public DynamoDbHistoryLayout Layout { get; set; } = DynamoDbHistoryLayout.LangChain;
+    /// <summary>How conversations are laid out. Default <see cref="DynamoDbStoreLayout.LangChain"/>.</summary>
+    public DynamoDbStoreLayout Layout { get; set; } = DynamoDbStoreLayout.LangChain;
 
     /// <summary>
     /// The partition key attribute (type S). Default <c>SessionId</c>, as Python LangChain; LangChain.js's default
@@ -37,13 +37,13 @@ public sealed class DynamoDbHistoryOptions
     public string PartitionKeyName { get; set; } = "SessionId";
 
     /// <summary>
-    /// The list attribute holding a session's messages in the <see cref="DynamoDbHistoryLayout.LangChain"/> layout.
+    /// The list attribute holding a session's messages in the <see cref="DynamoDbStoreLayout.LangChain"/> layout.
     /// Default <c>History</c>, as Python LangChain (<c>history_messages_key</c>); LangChain.js's default is <c>messages</c>
     /// (<c>messageAttributeName</c>).
     /// </summary>
     public string HistoryAttributeName { get; set; } = "History";
 
-    /// <summary>The sort key attribute (type N) of the <see cref="DynamoDbHistoryLayout.Turns"/> layout. Default <c>Turn</c>.</summary>
+    /// <summary>The sort key attribute (type N) of the <see cref="DynamoDbStoreLayout.Turns"/> layout. Default <c>Turn</c>.</summary>
     public string SortKeyName { get; set; } = "Turn";
 
     /// <summary>The attribute holding the expiry time (epoch seconds) when <see cref="TimeToLive"/> is set. Default <c>expireAt</c>, as LangChain.</summary>

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 
 namespace ChatBedrock.Adapters.DynamoDb;
 
-/// <summary>Checks <see cref="DynamoDbHistoryOptions"/> at start-up; each message names the setting.</summary>
-internal sealed partial class DynamoDbHistoryOptionsValidator : IValidateOptions<DynamoDbHistoryOptions>
+/// <summary>Checks <see cref="DynamoDbStoreOptions"/> at start-up; each message names the setting.</summary>
+internal sealed partial class DynamoDbStoreOptionsValidator : IValidateOptions<DynamoDbStoreOptions>
 {
     private const int MaxAttributeNameLength = 255;
 
@@ -17,7 +17,7 @@ internal sealed partial class DynamoDbHistoryOptionsValidator : IValidateOptions
         TurnsConversationRepository.AssistantAtAttribute,
     ];
 
-    public ValidateOptionsResult Validate(string? name, DynamoDbHistoryOptions options)
+    public ValidateOptionsResult Validate(string? name, DynamoDbStoreOptions options)
     {
         var failures = new List<string>();
 
@@ -50,7 +50,7 @@ internal sealed partial class DynamoDbHistoryOptionsValidator : IValidateOptions
             {
                 if (taken[i].Value is not null && string.Equals(taken[i].Value, taken[j].Value, StringComparison.Ordinal))
                 {
-                    Fail(taken[i].Setting, $"must differ from {DynamoDbHistoryOptions.SectionName}:{taken[j].Setting}", taken[i].Value);
+                    Fail(taken[i].Setting, $"must differ from {DynamoDbStoreOptions.SectionName}:{taken[j].Setting}", taken[i].Value);
                 }
             }
         }
@@ -62,7 +62,7 @@ internal sealed partial class DynamoDbHistoryOptionsValidator : IValidateOptions
 
         // The endpoint in effect may come from the environment: report a bad one by its variable now, not at first use.
         var (endpointSource, endpoint) = options.ServiceUrl is not null
-            ? ($"{DynamoDbHistoryOptions.SectionName}:{nameof(options.ServiceUrl)}", options.ServiceUrl)
+            ? ($"{DynamoDbStoreOptions.SectionName}:{nameof(options.ServiceUrl)}", options.ServiceUrl)
             : DynamoDbClientLease.EndpointVariables
                 .Select(name => (name, Environment.GetEnvironmentVariable(name)))
                 .FirstOrDefault(source => !string.IsNullOrWhiteSpace(source.Item2));
@@ -92,7 +92,7 @@ internal sealed partial class DynamoDbHistoryOptionsValidator : IValidateOptions
         }
 
         void Fail(string setting, string rule, object? value) =>
-            failures.Add($"{DynamoDbHistoryOptions.SectionName}:{setting} {rule} (was '{value}').");
+            failures.Add($"{DynamoDbStoreOptions.SectionName}:{setting} {rule} (was '{value}').");
     }
 
     [GeneratedRegex("^[a-zA-Z0-9_.-]{3,255}$")]

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the Bedrock language model.</summary>
-public static class BedrockServiceCollectionExtensions
+public static class ChatBedrockBedrockServiceCollectionExtensions
 {
     /// <summary>
     /// Registers Amazon Bedrock as the <see cref="ILanguageModel"/> (unless one is registered) and

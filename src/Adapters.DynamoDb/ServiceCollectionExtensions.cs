@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers the DynamoDB history store.</summary>
+/// <summary>Registers the DynamoDB store.</summary>
 public static class ChatBedrockDynamoDbServiceCollectionExtensions
 {
     /// <summary>
@@ -16,10 +16,10 @@ public static class ChatBedrockDynamoDbServiceCollectionExtensions
     /// leaves disposing it to the host); otherwise builds a client from the options. Calling it again only
     /// adds <paramref name="configure"/>.
     /// </summary>
-    public static IServiceCollection AddDynamoDbConversationRepository(this IServiceCollection services, Action<DynamoDbHistoryOptions>? configure = null)
+    public static IServiceCollection AddDynamoDbConversationRepository(this IServiceCollection services, Action<DynamoDbStoreOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddValidatedOptions<DynamoDbHistoryOptions, DynamoDbHistoryOptionsValidator>(configure);
+        services.AddValidatedOptions<DynamoDbStoreOptions, DynamoDbStoreOptionsValidator>(configure);
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DynamoDbClientLease>();
@@ -29,10 +29,10 @@ public static class ChatBedrockDynamoDbServiceCollectionExtensions
 
     private static IConversationRepository CreateRepository(IServiceProvider services)
     {
-        var options = services.GetRequiredService<IOptions<DynamoDbHistoryOptions>>().Value;
+        var options = services.GetRequiredService<IOptions<DynamoDbStoreOptions>>().Value;
         var logger = (services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger("ChatBedrock.Adapters.DynamoDb");
-        var table = new HistoryTable(services.GetRequiredService<DynamoDbClientLease>().Client, options, services.GetRequiredService<TimeProvider>(), logger);
-        return options.Layout == DynamoDbHistoryLayout.Turns
+        var table = new StoreTable(services.GetRequiredService<DynamoDbClientLease>().Client, options, services.GetRequiredService<TimeProvider>(), logger);
+        return options.Layout == DynamoDbStoreLayout.Turns
             ? new TurnsConversationRepository(table)
             : new LangChainConversationRepository(table);
     }

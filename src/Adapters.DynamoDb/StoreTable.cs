@@ -12,11 +12,11 @@ namespace ChatBedrock.Adapters.DynamoDb;
 /// What both layouts share: the client, the table's settings, the expiry of a write, and the one place where
 /// DynamoDB and network failures become <see cref="ChatErrorCode.StoreUnavailable"/> with a message a user can act on.
 /// </summary>
-internal sealed partial class HistoryTable(IAmazonDynamoDB client, DynamoDbHistoryOptions options, TimeProvider time, ILogger logger)
+internal sealed partial class StoreTable(IAmazonDynamoDB client, DynamoDbStoreOptions options, TimeProvider time, ILogger logger)
 {
     public IAmazonDynamoDB Client { get; } = client;
 
-    public DynamoDbHistoryOptions Options { get; } = options;
+    public DynamoDbStoreOptions Options { get; } = options;
 
     public string Name => Options.TableName;
 
@@ -32,7 +32,7 @@ internal sealed partial class HistoryTable(IAmazonDynamoDB client, DynamoDbHisto
         [Options.PartitionKeyName] = new AttributeValue { S = sessionId.Value },
     };
 
-    /// <summary>The expiry to write now (epoch seconds), or null when no <see cref="DynamoDbHistoryOptions.TimeToLive"/> is set.</summary>
+    /// <summary>The expiry to write now (epoch seconds), or null when no <see cref="DynamoDbStoreOptions.TimeToLive"/> is set.</summary>
     public AttributeValue? ExpiresAt() => Options.TimeToLive is { } lifetime
         ? new AttributeValue { N = (time.GetUtcNow() + lifetime).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) }
         : null;
@@ -93,7 +93,7 @@ internal sealed partial class HistoryTable(IAmazonDynamoDB client, DynamoDbHisto
         var message = error switch
         {
             ResourceNotFoundException =>
-                $"DynamoDB table {Name} not found {Location}. Create it (see the README, 'History stores') or set {Setting(nameof(Options.TableName))}.",
+                $"DynamoDB table {Name} not found {Location}. Create it (see the README, 'Stores') or set {Setting(nameof(Options.TableName))}.",
             AmazonServiceException { ErrorCode: "AccessDeniedException" } =>
                 $"Access to DynamoDB table {Name} {Location} was denied. Allow this role {Permissions()} on the table.",
             AmazonServiceException { ErrorCode: "UnrecognizedClientException" or "InvalidSignatureException" or "ExpiredTokenException" or "MissingAuthenticationTokenException" } =>
@@ -125,17 +125,17 @@ internal sealed partial class HistoryTable(IAmazonDynamoDB client, DynamoDbHisto
         $"DynamoDB throttled table {Name} {Location} after retries. Try again shortly, or raise the table's capacity.",
         cause);
 
-    private static string Setting(string name) => $"{DynamoDbHistoryOptions.SectionName}:{name}";
+    private static string Setting(string name) => $"{DynamoDbStoreOptions.SectionName}:{name}";
 
-    private string Permissions() => Options.Layout == DynamoDbHistoryLayout.LangChain
+    private string Permissions() => Options.Layout == DynamoDbStoreLayout.LangChain
         ? "dynamodb:GetItem, dynamodb:UpdateItem and dynamodb:DeleteItem"
         : "dynamodb:Query, dynamodb:PutItem, dynamodb:UpdateItem and dynamodb:DeleteItem";
 
-    private string KeySettings() => Options.Layout == DynamoDbHistoryLayout.LangChain
+    private string KeySettings() => Options.Layout == DynamoDbStoreLayout.LangChain
         ? Setting(nameof(Options.PartitionKeyName))
         : $"{Setting(nameof(Options.PartitionKeyName))} and {Setting(nameof(Options.SortKeyName))}";
 
-    private string KeySchema() => Options.Layout == DynamoDbHistoryLayout.LangChain
+    private string KeySchema() => Options.Layout == DynamoDbStoreLayout.LangChain
         ? $"partition key {Options.PartitionKeyName} of type S, no sort key"
         : $"partition key {Options.PartitionKeyName} of type S, sort key {Options.SortKeyName} of type N";
 
