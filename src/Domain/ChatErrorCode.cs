@@ -51,4 +51,12 @@ public enum ChatErrorCode
 
     /// <summary>The session's last turn changed meanwhile (another turn arrived); read it again and retry.</summary>
     TurnChanged,
+    /// <summary>A browser on another site sent a request that runs a turn or reads or changes a session.</summary>
+    CrossSiteRequestRefused,
+
+    /// <summary>The request body is not of a media type the host reads (a turn's body must be <c>application/json</c>).</summary>
+    UnsupportedMediaType,
+
+    /// <summary>The host is at its limit of concurrent work; retrying later may succeed.</summary>
+    ServerBusy,
 }

@@ -134,7 +134,12 @@ public sealed class ClientGoneTests : IDisposable
     private async Task<(RecordingResponse Response, ChatHttpError? Error)> SendAsync(
         bool stream, CancellationToken token, CancellationToken clientAborted, RecordingResponse? response = null)
     {
-        var headers = stream ? new Dictionary<string, string> { ["accept"] = "text/event-stream" } : null;
+        var headers = new Dictionary<string, string> { ["content-type"] = "application/json" };
+        if (stream)
+        {
+            headers["accept"] = "text/event-stream";
+        }
+
         var request = new ChatHttpRequest("POST", "/", null, headers, Encoding.UTF8.GetBytes("""{"input_text": "Hi"}""")) { ClientAborted = clientAborted };
         response ??= new RecordingResponse();
         var error = await _handler.HandleAsync(request, response, token);

@@ -1,3 +1,4 @@
+using ChatBedrock.Domain;
 using ChatBedrock.Application;
 using Microsoft.Extensions.Options;
 
@@ -9,14 +10,17 @@ namespace ChatBedrock.Http.Endpoints;
 /// Server-Sent Events with <c>Accept: text/event-stream</c>, like <c>POST /</c>. 404 <c>SessionNotFound</c> without a
 /// turn, 409 <c>TurnChanged</c> when another turn arrived meanwhile.
 /// </summary>
-internal sealed class LastTurnEndpoint(RedoLastTurn redo, GetServiceStatus status, IOptions<ChatHttpOptions> options) : IChatEndpoint
+internal sealed class LastTurnEndpoint(
+    RedoLastTurn redo, GetServiceStatus status, TurnLimiter limiter, TimeProvider time, IOptions<ChatHttpOptions> options) : IChatEndpoint
 {
     private readonly int _maxBodyBytes = options.Value.MaxRequestBodyBytes;
+    private readonly TimeSpan _firstByteTimeout = options.Value.FirstByteTimeout;
 
     public async Task<ChatHttpError?> HandleAsync(ChatEndpointContext context)
     {
         var body = ChatRequestReader.FromRequest(context.Request, _maxBodyBytes);
-        var request = new RedoRequest(context.Values["id"], body.InputText);
+        var request = new RedoRequest(context.Values.Decode("id", ChatErrorCode.SessionIdInvalid, "session id"), body.InputText);
+        using var slot = limiter.Enter();
         var cancellationToken = context.CancellationToken;
         ConversationReply reply;
         try
@@ -24,7 +28,8 @@ internal sealed class LastTurnEndpoint(RedoLastTurn redo, GetServiceStatus statu
             await status.EnsureModelReadyAsync(cancellationToken).ConfigureAwait(false);
             if (ChatRoutes.WantsEventStream(context.Request))
             {
-                return await TurnEventStream.WriteAsync(context, redo.StreamAsync(request, context.Exchange.ClientAborted, cancellationToken)).ConfigureAwait(false);
+                return await TurnEventStream.WriteAsync(
+                    context, token => redo.StreamAsync(request, context.Exchange.ClientAborted, token), time, _firstByteTimeout).ConfigureAwait(false);
             }
 
             reply = await redo.ExecuteAsync(request, cancellationToken).ConfigureAwait(false);

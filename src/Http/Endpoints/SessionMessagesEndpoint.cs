@@ -11,7 +11,7 @@ internal sealed class SessionMessagesEndpoint(ReadConversation read) : IChatEndp
         ConversationTranscript transcript;
         try
         {
-            transcript = await read.ExecuteAsync(context.Values["id"], context.CancellationToken).ConfigureAwait(false);
+            transcript = await read.ExecuteAsync(context.Values.Decode("id", ChatErrorCode.SessionIdInvalid, "session id"), context.CancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
