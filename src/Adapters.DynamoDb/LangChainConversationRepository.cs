@@ -50,6 +50,41 @@ internal sealed partial class LangChainConversationRepository(StoreTable table) 
             return (IReadOnlyList<ChatMessage>)messages;
         }, cancellationToken);
 
+    /// <summary>
+    /// A page of the one item. The item is read whole, as every turn reads it: it is at most 400 KB by
+    /// construction (ADR 0011), so a page's cost and memory are bounded without list-index projections, which
+    /// would need the list's length first. Positions are list indexes, so entries ChatBedrock skips keep
+    /// cursors stable; a trim (ADR 0011) shifts them, and a cursor from before it then starts a little older.
+    /// </summary>
+    public Task<ConversationPage> LoadPageAsync(SessionId sessionId, int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        PageCursor.ValidateLimit(limit);
+        var before = PageCursor.Parse(cursor);
+        return table.GuardAsync("GetItem", async () =>
+        {
+            var history = await ReadHistoryAsync(sessionId, cancellationToken).ConfigureAwait(false);
+            var newestFirst = new List<PagedMessage>();
+            var index = (int)Math.Min(before ?? history.Count, history.Count) - 1;
+            for (; index >= 0 && newestFirst.Count < limit; index--)
+            {
+                if (LangChainMessages.Read(history[index], out _) is { } message)
+                {
+                    newestFirst.Add(new PagedMessage(message, PageCursor.Format(index)));
+                }
+            }
+
+            // Older entries exist, but only ones ChatBedrock cannot show: no next page that would be empty.
+            var more = false;
+            for (var older = index; older >= 0 && !more; older--)
+            {
+                more = LangChainMessages.Read(history[older], out _) is not null;
+            }
+
+            newestFirst.Reverse();
+            return new ConversationPage(newestFirst, more ? newestFirst[0].Cursor : null);
+        }, cancellationToken);
+    }
+
     public Task AppendTurnAsync(SessionId sessionId, ChatTurn turn, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(turn);

@@ -20,11 +20,27 @@ internal static class LangChainMessages
     public const string AiType = "ai";
     public const string SystemType = "system";
 
+    /// <summary>
+    /// ChatBedrock's own field on a human entry: the turn's idempotency key. Beside <c>type</c> and <c>data</c>
+    /// (all Python reads) and <c>text</c>/<c>additional_kwargs</c>/<c>role</c> (all LangChain.js reads), so
+    /// both ignore it; never inside <c>additional_kwargs</c>, which LangChain passes on to models.
+    /// </summary>
+    public const string RequestIdField = "chatbedrock_request_id";
+
     private static readonly AttributeValue Null = new() { NULL = true };
     private static readonly AttributeValue False = new() { BOOL = false };
 
     /// <summary>A turn as the two list entries LangChain would append: HumanMessage then AIMessage.</summary>
-    public static List<AttributeValue> Turn(ChatTurn turn) => [Human(turn.User.Content), Ai(turn.Assistant.Content)];
+    public static List<AttributeValue> Turn(ChatTurn turn)
+    {
+        var human = Human(turn.User.Content);
+        if (turn.User.RequestId is { } requestId)
+        {
+            human.M[RequestIdField] = new AttributeValue { S = requestId };
+        }
+
+        return [human, Ai(turn.Assistant.Content)];
+    }
 
     /// <summary>A HumanMessage: content, additional_kwargs, response_metadata, type, name, id, example.</summary>
     public static AttributeValue Human(string content) => Entry(HumanType, BaseFields(content, HumanType));
@@ -87,7 +103,10 @@ internal static class LangChainMessages
         }
 
         skippedBecause = null;
-        return new ChatMessage(role.Value, content);
+        return new ChatMessage(role.Value, content)
+        {
+            RequestId = role == ChatRole.User && map.TryGetValue(RequestIdField, out var key) ? key.S : null,
+        };
     }
 
     /// <summary>The entries ChatBedrock does not show (see <see cref="Read"/>).</summary>

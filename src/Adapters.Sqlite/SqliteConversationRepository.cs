@@ -1,3 +1,4 @@
+// Over 250 lines: the schema, its idempotent column additions and every statement over it stay in one place (ADR 0040).
 using System.Globalization;
 using ChatBedrock.Application;
 using ChatBedrock.Domain;
@@ -34,19 +35,29 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
 
     // The primary key's index serves the newest-N read: a backward range scan of one session, then re-ordered.
     private const string SelectNewest = """
-        SELECT role, content, created_at FROM (
-            SELECT sequence, role, content, created_at FROM messages
+        SELECT role, content, created_at, request_id FROM (
+            SELECT sequence, role, content, created_at, request_id FROM messages
             WHERE session_id = $session ORDER BY sequence DESC LIMIT $limit
         ) ORDER BY sequence;
         """;
 
+    // Keyset paging on the primary key: a backward range scan from the cursor, one row more than the page to
+    // learn whether older rows exist; never an OFFSET, so a deep page costs what the first does.
+    private const string SelectPage = """
+        SELECT sequence, role, content, created_at, request_id FROM messages
+        WHERE session_id = $session AND sequence < $before ORDER BY sequence DESC LIMIT $limit;
+        """;
+
+    // Added after schema 1 shipped: a nullable column older code ignores, so the version stays 1.
+    private const string AddRequestIdColumn = "ALTER TABLE messages ADD COLUMN request_id TEXT;";
+
     // Both messages in one statement; the next sequence is read under the write lock BEGIN IMMEDIATE took.
     private const string InsertTurn = """
         WITH next (sequence) AS (SELECT COALESCE(MAX(sequence) + 1, 0) FROM messages WHERE session_id = $session)
-        INSERT INTO messages (session_id, sequence, role, content, created_at)
-        SELECT $session, sequence, $userRole, $userContent, $userTime FROM next
+        INSERT INTO messages (session_id, sequence, role, content, created_at, request_id)
+        SELECT $session, sequence, $userRole, $userContent, $userTime, $userRequestId FROM next
         UNION ALL
-        SELECT $session, sequence + 1, $assistantRole, $assistantContent, $assistantTime FROM next;
+        SELECT $session, sequence + 1, $assistantRole, $assistantContent, $assistantTime, $assistantRequestId FROM next;
         """;
 
     private readonly string _connectionString;
@@ -96,10 +107,58 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
                         messages.Add(new ChatMessage(
                             ParseRole(reader.GetString(0)),
                             reader.GetString(1),
-                            reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
+                            reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)))
+                        { RequestId = reader.IsDBNull(3) ? null : reader.GetString(3) });
                     }
 
                     return messages;
+                }
+            }
+        }
+        catch (SqliteException e)
+        {
+            throw Unavailable("read the history", e);
+        }
+    }
+
+    public async Task<ConversationPage> LoadPageAsync(SessionId sessionId, int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        PageCursor.ValidateLimit(limit);
+        var before = PageCursor.Parse(cursor) ?? long.MaxValue;
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = SelectPage;
+                command.Parameters.AddWithValue("$session", sessionId.Value);
+                command.Parameters.AddWithValue("$before", before);
+                command.Parameters.AddWithValue("$limit", limit + 1);
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    var newestFirst = new List<PagedMessage>(Math.Min(limit, 128));
+                    var more = false;
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        if (newestFirst.Count == limit)
+                        {
+                            more = true;
+                            break;
+                        }
+
+                        var message = new ChatMessage(
+                            ParseRole(reader.GetString(1)),
+                            reader.GetString(2),
+                            reader.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)))
+                        { RequestId = reader.IsDBNull(4) ? null : reader.GetString(4) };
+                        newestFirst.Add(new PagedMessage(message, PageCursor.Format(reader.GetInt64(0))));
+                    }
+
+                    newestFirst.Reverse();
+                    return new ConversationPage(newestFirst, more ? newestFirst[0].Cursor : null);
                 }
             }
         }
@@ -213,6 +272,7 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
             await using (connection.ConfigureAwait(false))
             {
                 await CreateSchemaAsync(connection, cancellationToken).ConfigureAwait(false);
+                await AddColumnsAsync(connection, cancellationToken).ConfigureAwait(false);
             }
 
             _created = true;
@@ -260,11 +320,28 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
         transaction.Commit();
     }
 
+    /// <summary>Adds the columns later versions introduced, once: idempotent, so any number of processes may race it.</summary>
+    private static async Task AddColumnsAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('messages') WHERE name = 'request_id';";
+        if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) == 0)
+        {
+            command.CommandText = AddRequestIdColumn;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        transaction.Commit();
+    }
+
     private static void AddMessage(SqliteCommand command, string prefix, ChatMessage message)
     {
         command.Parameters.AddWithValue(prefix + "Role", ChatRoles.Name(message.Role));
         command.Parameters.AddWithValue(prefix + "Content", message.Content);
         command.Parameters.AddWithValue(prefix + "Time", message.Timestamp is { } time ? time.ToUnixTimeMilliseconds() : DBNull.Value);
+        command.Parameters.AddWithValue(prefix + "RequestId", message.RequestId is { } requestId ? requestId : DBNull.Value);
     }
 
     // The table's CHECK constraint admits only the three names.
