@@ -36,6 +36,8 @@ public sealed record ChatHttpError(int StatusCode, string Type, string Message, 
     {
         ChatErrorCode.InputMissing or ChatErrorCode.InputInvalid or ChatErrorCode.SessionIdInvalid
             or ChatErrorCode.RequestInvalid or ChatErrorCode.ModelInvalidRequest => Expose(400, exception),
+        ChatErrorCode.LimitInvalid or ChatErrorCode.CursorInvalid or ChatErrorCode.RequestIdInvalid => Expose(400, exception),
+        ChatErrorCode.RequestIdReused => Expose(409, exception),
         ChatErrorCode.InputTooLong or ChatErrorCode.RequestTooLarge => Expose(413, exception),
         ChatErrorCode.ModelThrottled => Expose(429, exception) with { RetryAfter = exception.RetryAfter ?? DefaultRetryAfter },
         ChatErrorCode.ModelAccessDenied or ChatErrorCode.ModelNotFound or ChatErrorCode.ModelUnavailable => Expose(502, exception),

@@ -26,9 +26,8 @@ internal sealed record ErrorBody(ErrorDetail Error);
 
 internal sealed record ErrorDetail(string Type, string Message);
 
-internal sealed record MessagesBody(string SessionId, IReadOnlyList<MessageBody> Messages);
-
-internal sealed record MessageBody(string Role, string Content);
+/// <summary>One message of a page; <c>truncated</c> only on a message cut to fit the page's byte budget.</summary>
+internal sealed record MessageBody(string Role, string Content, bool? Truncated = null);
 
 internal sealed record StatusBody(ModelStatusBody Model, string Store);
 
@@ -41,7 +40,7 @@ internal sealed record ModelStatusBody(string Provider, string ModelId, bool Rea
 [JsonSerializable(typeof(StartEventBody))]
 [JsonSerializable(typeof(DeltaEventBody))]
 [JsonSerializable(typeof(ErrorBody))]
-[JsonSerializable(typeof(MessagesBody))]
+[JsonSerializable(typeof(MessageBody))]
 [JsonSerializable(typeof(StatusBody))]
 internal sealed partial class ChatJsonContext : JsonSerializerContext
 {
