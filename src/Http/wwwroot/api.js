@@ -17,12 +17,15 @@ async function ok(response) {
 /**
  * Sends a turn (POST /) and yields its events as {type, data}: "start" (data.session_id), "delta" (data.text), and
  * last "done" (the reply: session_id, output_text). An "error" event, or a stream that ends without "done", throws
- * a ChatError. A JSON reply (a host that does not stream) yields "done" alone.
+ * a ChatError. A JSON reply (a host that does not stream) yields "done" alone. requestId (Idempotency-Key) makes a
+ * resend of the same turn answer from what the server stored instead of storing it twice.
  */
-export async function* sendTurn({ input, sessionId }, signal) {
+export async function* sendTurn({ input, sessionId, requestId }, signal) {
+  const headers = { "content-type": "application/json", accept: "text/event-stream" };
+  if (requestId) headers["idempotency-key"] = requestId;
   const response = await ok(await request("", {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "text/event-stream" },
+    headers,
     body: JSON.stringify(sessionId ? { input_text: input, session_id: sessionId } : { input_text: input }),
     signal,
   }));
@@ -50,11 +53,24 @@ function parseData(data) {
   }
 }
 
-/** The chat's stored messages ({role, content}); none (404) for a chat whose first turn is not stored yet. */
+/** The chat's newest stored messages ({role, content}); none (404) for a chat whose first turn is not stored yet. */
 export async function getMessages(id, signal) {
-  const response = await request(`${sessionPath(id)}/messages`, { headers: { accept: "application/json" }, signal });
-  if (response.status === 404) return [];
-  return (await (await ok(response)).json()).messages;
+  return (await getMessagePage(id, {}, signal)).messages;
+}
+
+/**
+ * One page of the chat's messages, oldest first: {messages, next}; next (a cursor, or null) is `before` for the
+ * older page. Without before, the newest page; a chat with nothing stored is an empty page.
+ */
+export async function getMessagePage(id, { before, limit } = {}, signal) {
+  const query = new URLSearchParams();
+  if (before) query.set("before", before);
+  if (limit) query.set("limit", String(limit));
+  const suffix = query.size ? `?${query}` : "";
+  const response = await request(`${sessionPath(id)}/messages${suffix}`, { headers: { accept: "application/json" }, signal });
+  if (response.status === 404) return { messages: [], next: null };
+  const page = await (await ok(response)).json();
+  return { messages: page.messages ?? [], next: page.next ?? null };
 }
 
 /** Deletes the chat on the server; one already gone (404) counts as deleted. */

@@ -1,15 +1,16 @@
 // One turn: send the message, show the answer as it streams, Stop, and Retry. After a Stop or a lost connection the
-// page cannot know whether the server stored the turn, so a Retry first looks (docs/chat-page.md, "Stop and Retry").
+// page cannot know whether the server stored the turn, so a Retry first looks (docs/chat-page.md, "Stop and Retry"),
+// and it resends the turn's idempotency key, so a turn stored after the page stopped looking is not stored twice.
 import * as api from "./api.js";
 import { describe, asChatError } from "./errors.js";
 
 /** view: view.js; composer: composer.js; chat: chat.js; onModelProblem(): the model's status may have changed. */
 export function createTurns({ view, composer, chat, onModelProblem }) {
-  // The turn in flight, or the last one that failed: {input, user, answer, error, controller, text, before, unsure}.
+  // The turn in flight, or the last one that failed: {input, user, answer, error, controller, text, before, unsure, requestId}.
   let turn = null;
 
   /** Sends a turn; with unsure (a Retry after Stop or a lost connection), first looks whether the server kept it. */
-  async function send(input, { unsure = false } = {}) {
+  async function send(input, { unsure = false, requestId = newRequestId() } = {}) {
     if (turn?.controller) return;
     if (turn) discard(turn); // a failed turn leaves once the chat moves on; a reload shows it only if the server kept it
     view.hideNotice();
@@ -18,7 +19,7 @@ export function createTurns({ view, composer, chat, onModelProblem }) {
     const answer = view.addMessage("assistant", "");
     answer.setAttribute("aria-busy", "true");
     answer.classList.add("pending");
-    const current = { input, user, answer, text: "", controller: new AbortController(), before, unsure };
+    const current = { input, user, answer, text: "", controller: new AbortController(), before, unsure, requestId };
     turn = current;
     composer.setBusy(true);
     view.scrollToEnd(true);
@@ -28,7 +29,7 @@ export function createTurns({ view, composer, chat, onModelProblem }) {
         if (turn === current) complete(current, { output_text: kept });
         return;
       }
-      await receive(current, api.sendTurn({ input, sessionId: chat.id() }, current.controller.signal));
+      await receive(current, api.sendTurn({ input, sessionId: chat.id(), requestId }, current.controller.signal));
     } catch (error) {
       if (turn === current) fail(current, error);
     } finally {
@@ -85,6 +86,11 @@ export function createTurns({ view, composer, chat, onModelProblem }) {
     return messages.slice(last + 1).find((m) => m.role === "assistant")?.content;
   }
 
+  // One key per turn, kept by its Retry. crypto.randomUUID needs a secure context; loopback http is one.
+  function newRequestId() {
+    return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  }
+
   function keepInBackground(current, id) {
     current.sessionId ??= id;
     if (current.sessionId) chat.keep(current.sessionId, current.input);
@@ -129,7 +135,7 @@ export function createTurns({ view, composer, chat, onModelProblem }) {
   function resend(failed) {
     if (turn !== failed) return;
     discard(failed);
-    send(failed.input, { unsure: failed.unsure });
+    send(failed.input, { unsure: failed.unsure, requestId: failed.requestId });
     composer.focus();
   }
 
