@@ -63,25 +63,17 @@ internal sealed partial class LangChainConversationRepository(StoreTable table) 
         return table.GuardAsync("GetItem", async () =>
         {
             var history = await ReadHistoryAsync(sessionId, cancellationToken).ConfigureAwait(false);
-            var newestFirst = new List<PagedMessage>();
-            var index = (int)Math.Min(before ?? history.Count, history.Count) - 1;
-            for (; index >= 0 && newestFirst.Count < limit; index--)
+            var page = new PageBuilder(limit);
+            for (var index = (int)Math.Min(before ?? history.Count, history.Count) - 1; index >= 0; index--)
             {
-                if (LangChainMessages.Read(history[index], out _) is { } message)
+                // Entries ChatBedrock cannot show are passed over, so a page never ends on a next that is empty.
+                if (LangChainMessages.Read(history[index], out _) is { } message && !page.TryAdd(message, PageCursor.Format(index)))
                 {
-                    newestFirst.Add(new PagedMessage(message, PageCursor.Format(index)));
+                    return page.Build(more: true);
                 }
             }
 
-            // Older entries exist, but only ones ChatBedrock cannot show: no next page that would be empty.
-            var more = false;
-            for (var older = index; older >= 0 && !more; older--)
-            {
-                more = LangChainMessages.Read(history[older], out _) is not null;
-            }
-
-            newestFirst.Reverse();
-            return new ConversationPage(newestFirst, more ? newestFirst[0].Cursor : null);
+            return page.Build(more: false);
         }, cancellationToken);
     }
 

@@ -84,7 +84,8 @@ internal sealed partial class TurnsConversationRepository(StoreTable table) : IC
         var turnsWanted = (limit / 2) + 2;
         return table.GuardAsync("Query", async () =>
         {
-            var newestFirst = new List<PagedMessage>(Math.Min(limit + 1, 256));
+            var page = new PageBuilder(limit);
+            var full = false;
             Dictionary<string, AttributeValue>? startKey = null;
             var turns = 0;
             do
@@ -113,17 +114,17 @@ internal sealed partial class TurnsConversationRepository(StoreTable table) : IC
                 {
                     turns++;
                     var number = ParseNumber(item, table.Options.SortKeyName);
-                    AddPaged(newestFirst, item, ChatRole.Assistant, AssistantAttribute, AssistantAtAttribute, (2 * number) + 1, before);
-                    AddPaged(newestFirst, item, ChatRole.User, UserAttribute, UserAtAttribute, 2 * number, before);
+                    full = full
+                        || !AddPaged(page, item, ChatRole.Assistant, AssistantAttribute, AssistantAtAttribute, (2 * number) + 1, before)
+                        || !AddPaged(page, item, ChatRole.User, UserAttribute, UserAtAttribute, 2 * number, before);
                 }
 
                 startKey = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
             }
-            while (startKey is not null && newestFirst.Count <= limit);
+            while (startKey is not null && !full);
 
-            var more = newestFirst.Count > limit;
-            var page = newestFirst.Take(limit).Reverse().ToList();
-            return new ConversationPage(page, more ? page[0].Cursor : null);
+            // Full: a message was refused, so older ones exist. Otherwise the query ran out of turns.
+            return page.Build(more: full);
         }, cancellationToken);
     }
 
@@ -340,7 +341,8 @@ internal sealed partial class TurnsConversationRepository(StoreTable table) : IC
         }
     }
 
-    private static void AddPaged(List<PagedMessage> newestFirst, Dictionary<string, AttributeValue> item, ChatRole role, string textName, string timeName, long position, long before)
+    /// <summary>Offers one message of a turn to the page; false when the page refused it (it is full).</summary>
+    private static bool AddPaged(PageBuilder page, Dictionary<string, AttributeValue> item, ChatRole role, string textName, string timeName, long position, long before)
     {
         var one = new List<ChatMessage>(1);
         AddMessage(one, item, role, textName, timeName);
@@ -349,10 +351,7 @@ internal sealed partial class TurnsConversationRepository(StoreTable table) : IC
             WithRequestId(one, 0, item);
         }
 
-        if (one.Count == 1 && position < before)
-        {
-            newestFirst.Add(new PagedMessage(one[0], PageCursor.Format(position)));
-        }
+        return one.Count == 0 || position >= before || page.TryAdd(one[0], PageCursor.Format(position));
     }
 
     /// <summary>Gives the user message just added (if one was: the count grew past <paramref name="before"/>) the turn's idempotency key.</summary>

@@ -139,26 +139,22 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
                 var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
-                    var newestFirst = new List<PagedMessage>(Math.Min(limit, 128));
-                    var more = false;
+                    // Rows stream from the reader: the page's character budget stops reading, not only keeping.
+                    var page = new PageBuilder(limit);
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        if (newestFirst.Count == limit)
-                        {
-                            more = true;
-                            break;
-                        }
-
                         var message = new ChatMessage(
                             ParseRole(reader.GetString(1)),
                             reader.GetString(2),
                             reader.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)))
                         { RequestId = reader.IsDBNull(4) ? null : reader.GetString(4) };
-                        newestFirst.Add(new PagedMessage(message, PageCursor.Format(reader.GetInt64(0))));
+                        if (!page.TryAdd(message, PageCursor.Format(reader.GetInt64(0))))
+                        {
+                            return page.Build(more: true);
+                        }
                     }
 
-                    newestFirst.Reverse();
-                    return new ConversationPage(newestFirst, more ? newestFirst[0].Cursor : null);
+                    return page.Build(more: false);
                 }
             }
         }

@@ -25,6 +25,12 @@ public static class PageCursor
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;
 
+    /// <summary>
+    /// A page stops before the message that would take its text past this many characters (a first message
+    /// larger alone is still its only one), so what a read holds in memory does not grow with <c>limit</c>.
+    /// </summary>
+    public const int MaxPageChars = 256 * 1024;
+
     // long.MaxValue has 19 digits.
     private const int MaxDigits = 19;
 
@@ -69,17 +75,47 @@ public static class PageCursor
     public static ConversationPage Slice(IReadOnlyList<ChatMessage> all, int limit, string? cursor)
     {
         ArgumentNullException.ThrowIfNull(all);
-        var end = (int)Math.Min(Parse(cursor) ?? all.Count, all.Count);
-        var start = Math.Max(0, end - limit);
-        var messages = new PagedMessage[end - start];
-        for (var i = start; i < end; i++)
+        var page = new PageBuilder(limit);
+        var i = (int)Math.Min(Parse(cursor) ?? all.Count, all.Count) - 1;
+        while (i >= 0 && page.TryAdd(all[i], Format(i)))
         {
-            messages[i - start] = new PagedMessage(all[i], Format(i));
+            i--;
         }
 
-        return new ConversationPage(messages, start > 0 ? Format(start) : null);
+        return page.Build(more: i >= 0);
     }
 
     private static ChatException LimitInvalid() =>
         new(ChatErrorCode.LimitInvalid, $"limit must be a whole number from 1 to {MaxLimit}.");
+}
+
+/// <summary>
+/// Builds a page from messages offered newest first: it takes them until <c>limit</c> or
+/// <see cref="PageCursor.MaxPageChars"/> would be passed, and refuses the first one that does not fit.
+/// </summary>
+public sealed class PageBuilder(int limit)
+{
+    private readonly List<PagedMessage> _newestFirst = [];
+    private long _chars;
+
+    /// <summary>Adds the next older message with its cursor; false (nothing added) when the page is full.</summary>
+    public bool TryAdd(ChatMessage message, string cursor)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (_newestFirst.Count >= limit || (_newestFirst.Count > 0 && _chars + message.Content.Length > PageCursor.MaxPageChars))
+        {
+            return false;
+        }
+
+        _newestFirst.Add(new PagedMessage(message, cursor));
+        _chars += message.Content.Length;
+        return true;
+    }
+
+    /// <summary>The page, oldest first; <paramref name="more"/>: older messages exist (e.g. one was refused).</summary>
+    public ConversationPage Build(bool more)
+    {
+        _newestFirst.Reverse();
+        return new ConversationPage(_newestFirst, more && _newestFirst.Count > 0 ? _newestFirst[0].Cursor : null);
+    }
 }

@@ -26,9 +26,6 @@ internal sealed record ErrorBody(ErrorDetail Error);
 
 internal sealed record ErrorDetail(string Type, string Message);
 
-/// <summary>One message of a page; <c>truncated</c> only on a message cut to fit the page's byte budget.</summary>
-internal sealed record MessageBody(string Role, string Content, bool? Truncated = null);
-
 internal sealed record StatusBody(ModelStatusBody Model, string Store);
 
 internal sealed record ModelStatusBody(string Provider, string ModelId, bool Ready, string? Message);
@@ -40,7 +37,6 @@ internal sealed record ModelStatusBody(string Provider, string ModelId, bool Rea
 [JsonSerializable(typeof(StartEventBody))]
 [JsonSerializable(typeof(DeltaEventBody))]
 [JsonSerializable(typeof(ErrorBody))]
-[JsonSerializable(typeof(MessageBody))]
 [JsonSerializable(typeof(StatusBody))]
 internal sealed partial class ChatJsonContext : JsonSerializerContext
 {

@@ -261,6 +261,34 @@ public abstract class ConversationRepositoryConformanceTests
         page.Messages.Select(m => m.Message.RequestId).Should().Equal(null, null, key, null);
     }
 
+    /// <summary>False for a store whose session cannot hold <see cref="PageCursor.MaxPageChars"/> characters (LangChain's 400 KB item).</summary>
+    protected virtual bool HoldsMoreThanOnePageOfText => true;
+
+    [Fact]
+    public async Task LoadPage_OfLongMessages_StopsBeforeTheCharacterBudget_AndNextHoldsTheRest()
+    {
+        if (!HoldsMoreThanOnePageOfText)
+        {
+            return;
+        }
+
+        var repository = await CreateRepositoryAsync();
+        var id = SessionId.New();
+        var size = (PageCursor.MaxPageChars / 5) - 10; // five messages with their prefixes fit, six do not
+        for (var i = 0; i < 4; i++)
+        {
+            await repository.AppendTurnAsync(id, Turn($"q{i}:" + new string('q', size), $"a{i}:" + new string('a', size)), Ct);
+        }
+
+        var first = await repository.LoadPageAsync(id, 1000, null, Ct);
+        var second = await repository.LoadPageAsync(id, 1000, first.Next, Ct);
+
+        first.Messages.Sum(m => (long)m.Message.Content.Length).Should().BeLessThanOrEqualTo(PageCursor.MaxPageChars);
+        first.Messages.Select(m => m.Message.Content[..2]).Should().Equal("a1", "q2", "a2", "q3", "a3");
+        second.Messages.Select(m => m.Message.Content[..2]).Should().Equal("q0", "a0", "q1");
+        second.Next.Should().BeNull();
+    }
+
     private static async Task<SessionId> SeedAsync(IConversationRepository repository, int turns)
     {
         var id = SessionId.New();

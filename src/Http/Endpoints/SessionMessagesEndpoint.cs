@@ -51,45 +51,58 @@ internal sealed class SessionMessagesEndpoint(ReadConversation read) : IChatEndp
     /// <summary>
     /// The page's newest messages that fit in <see cref="MaxBodyBytes"/>; <c>next</c> then starts at the oldest
     /// one written. A newest message too large alone is cut, marked <c>truncated</c>, so a page is never empty.
+    /// Two passes (measure newest first, then write oldest first) so only the body itself is held, not a copy
+    /// of every message's JSON.
     /// </summary>
     internal static byte[] Serialize(ConversationTranscript transcript)
     {
-        var written = new List<byte[]>();
+        var options = new JsonWriterOptions { Encoder = ChatJsonContext.Wire.Options.Encoder };
+        var scratch = new ArrayBufferWriter<byte>();
         var size = EnvelopeBytes + transcript.SessionId.Value.Length * MaxBytesPerChar + (transcript.Next?.Length ?? 0);
+        var first = transcript.Page.Count;
         var next = transcript.Next;
+        var cut = -1;
         for (var i = transcript.Page.Count - 1; i >= 0; i--)
         {
             var message = transcript.Page[i].Message;
-            var json = ChatJsonContext.Serialize(new MessageBody(ChatRoles.Name(message.Role), message.Content), c => c.MessageBody);
-            if (size + json.Length + 1 > MaxBodyBytes)
+            scratch.ResetWrittenCount();
+            using (var measure = new Utf8JsonWriter(scratch, options))
             {
-                if (written.Count == 0)
+                Write(measure, message.Role, message.Content, truncated: false);
+            }
+
+            if (size + scratch.WrittenCount + 1 > MaxBodyBytes)
+            {
+                if (first == transcript.Page.Count)
                 {
-                    json = ChatJsonContext.Serialize(new MessageBody(ChatRoles.Name(message.Role), Cut(message.Content, (MaxBodyBytes - size) / MaxBytesPerChar), Truncated: true), c => c.MessageBody);
-                    written.Add(json);
+                    // Alone too large: cut, so the page still moves on; the rest of it goes to the next page.
+                    cut = (MaxBodyBytes - size) / MaxBytesPerChar;
+                    first = i;
                     next = i > 0 ? transcript.Page[i].Cursor : transcript.Next;
                 }
                 else
                 {
-                    next = transcript.Page[i + 1].Cursor;
+                    next = transcript.Page[first].Cursor;
                 }
 
                 break;
             }
 
-            size += json.Length + 1;
-            written.Add(json);
+            size += scratch.WrittenCount + 1;
+            first = i;
         }
 
         var buffer = new ArrayBufferWriter<byte>(Math.Min(size, MaxBodyBytes));
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = ChatJsonContext.Wire.Options.Encoder }))
+        using (var writer = new Utf8JsonWriter(buffer, options))
         {
             writer.WriteStartObject();
             writer.WriteString("session_id", transcript.SessionId.Value);
             writer.WriteStartArray("messages");
-            for (var i = written.Count - 1; i >= 0; i--)
+            for (var i = first; i < transcript.Page.Count; i++)
             {
-                writer.WriteRawValue(written[i], skipInputValidation: true);
+                var message = transcript.Page[i].Message;
+                var truncated = cut >= 0 && i == first && message.Content.Length > cut;
+                Write(writer, message.Role, truncated ? Cut(message.Content, cut) : message.Content, truncated);
             }
 
             writer.WriteEndArray();
@@ -106,6 +119,19 @@ internal sealed class SessionMessagesEndpoint(ReadConversation read) : IChatEndp
         }
 
         return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void Write(Utf8JsonWriter writer, ChatRole role, string content, bool truncated)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("role", ChatRoles.Name(role));
+        writer.WriteString("content", content);
+        if (truncated)
+        {
+            writer.WriteBoolean("truncated", true);
+        }
+
+        writer.WriteEndObject();
     }
 
     /// <summary>The first <paramref name="length"/> characters, never ending inside a surrogate pair.</summary>
