@@ -51,6 +51,33 @@ internal sealed partial class LangChainConversationRepository(StoreTable table) 
             return (IReadOnlyList<ChatMessage>)messages;
         }, cancellationToken);
 
+    /// <summary>
+    /// A page of the one item. The item is read whole, as every turn reads it: it is at most 400 KB by
+    /// construction (ADR 0011), so a page's cost and memory are bounded without list-index projections, which
+    /// would need the list's length first. Positions are list indexes, so entries ChatBedrock skips keep
+    /// cursors stable; a trim (ADR 0011) shifts them, and a cursor from before it then starts a little older.
+    /// </summary>
+    public Task<ConversationPage> LoadPageAsync(SessionId sessionId, int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        PageCursor.ValidateLimit(limit);
+        var before = PageCursor.Parse(cursor);
+        return table.GuardAsync("GetItem", async () =>
+        {
+            var history = await ReadHistoryAsync(sessionId, cancellationToken).ConfigureAwait(false);
+            var page = new PageBuilder(limit);
+            for (var index = (int)Math.Min(before ?? history.Count, history.Count) - 1; index >= 0; index--)
+            {
+                // Entries ChatBedrock cannot show are passed over, so a page never ends on a next that is empty.
+                if (LangChainMessages.Read(history[index], out _) is { } message && !page.TryAdd(message, PageCursor.Format(index)))
+                {
+                    return page.Build(more: true);
+                }
+            }
+
+            return page.Build(more: false);
+        }, cancellationToken);
+    }
+
     public Task AppendTurnAsync(SessionId sessionId, ChatTurn turn, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(turn);

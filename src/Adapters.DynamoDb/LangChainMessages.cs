@@ -20,11 +20,27 @@ internal static class LangChainMessages
     public const string AiType = "ai";
     public const string SystemType = "system";
 
+    /// <summary>
+    /// ChatBedrock's own field on a human entry: the turn's idempotency key. Beside <c>type</c> and <c>data</c>
+    /// (all Python reads) and <c>text</c>/<c>additional_kwargs</c>/<c>role</c> (all LangChain.js reads), so
+    /// both ignore it; never inside <c>additional_kwargs</c>, which LangChain passes on to models.
+    /// </summary>
+    public const string RequestIdField = "chatbedrock_request_id";
+
     private static readonly AttributeValue Null = new() { NULL = true };
     private static readonly AttributeValue False = new() { BOOL = false };
 
     /// <summary>A turn as the two list entries LangChain would append: HumanMessage then AIMessage.</summary>
-    public static List<AttributeValue> Turn(ChatTurn turn) => [Human(turn.User.Content), Ai(turn.Assistant.Content, turn.Assistant.Interrupted)];
+    public static List<AttributeValue> Turn(ChatTurn turn)
+    {
+        var human = Human(turn.User.Content);
+        if (turn.User.RequestId is { } requestId)
+        {
+            human.M[RequestIdField] = new AttributeValue { S = requestId };
+        }
+
+        return [human, Ai(turn.Assistant.Content, turn.Assistant.Interrupted)];
+    }
 
     /// <summary>
     /// Where an answer cut short by the client is marked: <c>data.response_metadata.stop_reason</c>, a map both
@@ -103,7 +119,11 @@ internal static class LangChainMessages
         skippedBecause = null;
         var interrupted = role == ChatRole.Assistant && data?.M is { } d && d.TryGetValue("response_metadata", out var metadata)
             && metadata.M is { } m && m.TryGetValue(StopReasonField, out var reason) && reason.S == Interrupted;
-        return new ChatMessage(role.Value, content) { Interrupted = interrupted };
+        return new ChatMessage(role.Value, content)
+        {
+            Interrupted = interrupted,
+            RequestId = role == ChatRole.User && map.TryGetValue(RequestIdField, out var key) ? key.S : null,
+        };
     }
 
     /// <summary>The entries ChatBedrock does not show (see <see cref="Read"/>).</summary>

@@ -35,19 +35,29 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
 
     // The primary key's index serves the newest-N read: a backward range scan of one session, then re-ordered.
     private const string SelectNewest = """
-        SELECT role, content, created_at, interrupted FROM (
-            SELECT sequence, role, content, created_at, interrupted FROM messages
+        SELECT role, content, created_at, interrupted, request_id FROM (
+            SELECT sequence, role, content, created_at, interrupted, request_id FROM messages
             WHERE session_id = $session ORDER BY sequence DESC LIMIT $limit
         ) ORDER BY sequence;
         """;
 
+    // Keyset paging on the primary key: a backward range scan from the cursor, one row more than the page to
+    // learn whether older rows exist; never an OFFSET, so a deep page costs what the first does.
+    private const string SelectPage = """
+        SELECT sequence, role, content, created_at, request_id, interrupted FROM messages
+        WHERE session_id = $session AND sequence < $before ORDER BY sequence DESC LIMIT $limit;
+        """;
+
+    // Added after schema 1 shipped: a nullable column older code ignores, so the version stays 1.
+    private const string AddRequestIdColumn = "ALTER TABLE messages ADD COLUMN request_id TEXT;";
+
     // Both messages in one statement; the next sequence is read under the write lock BEGIN IMMEDIATE took.
     private const string InsertTurn = """
         WITH next (sequence) AS (SELECT COALESCE(MAX(sequence) + 1, 0) FROM messages WHERE session_id = $session)
-        INSERT INTO messages (session_id, sequence, role, content, created_at, interrupted)
-        SELECT $session, sequence, $userRole, $userContent, $userTime, $userInterrupted FROM next
+        INSERT INTO messages (session_id, sequence, role, content, created_at, interrupted, request_id)
+        SELECT $session, sequence, $userRole, $userContent, $userTime, $userInterrupted, $userRequestId FROM next
         UNION ALL
-        SELECT $session, sequence + 1, $assistantRole, $assistantContent, $assistantTime, $assistantInterrupted FROM next;
+        SELECT $session, sequence + 1, $assistantRole, $assistantContent, $assistantTime, $assistantInterrupted, $assistantRequestId FROM next;
         """;
 
     // Added after schema version 1 as a nullable column (NULL: a whole answer), so files written before it and
@@ -113,10 +123,57 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
                             reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)))
                         {
                             Interrupted = !reader.IsDBNull(3) && reader.GetInt64(3) != 0,
+                            RequestId = reader.IsDBNull(4) ? null : reader.GetString(4),
                         });
                     }
 
                     return messages;
+                }
+            }
+        }
+        catch (SqliteException e)
+        {
+            throw Unavailable("read the history", e);
+        }
+    }
+
+    public async Task<ConversationPage> LoadPageAsync(SessionId sessionId, int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        PageCursor.ValidateLimit(limit);
+        var before = PageCursor.Parse(cursor) ?? long.MaxValue;
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = SelectPage;
+                command.Parameters.AddWithValue("$session", sessionId.Value);
+                command.Parameters.AddWithValue("$before", before);
+                command.Parameters.AddWithValue("$limit", limit + 1);
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    // Rows stream from the reader: the page's character budget stops reading, not only keeping.
+                    var page = new PageBuilder(limit);
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        var message = new ChatMessage(
+                            ParseRole(reader.GetString(1)),
+                            reader.GetString(2),
+                            reader.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)))
+                        {
+                            RequestId = reader.IsDBNull(4) ? null : reader.GetString(4),
+                            Interrupted = !reader.IsDBNull(5) && reader.GetInt64(5) != 0,
+                        };
+                        if (!page.TryAdd(message, PageCursor.Format(reader.GetInt64(0))))
+                        {
+                            return page.Build(more: true);
+                        }
+                    }
+
+                    return page.Build(more: false);
                 }
             }
         }
@@ -325,6 +382,7 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
         command.CommandText = CreateSchema + string.Create(CultureInfo.InvariantCulture, $"PRAGMA user_version = {SchemaVersion};");
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await AddColumnOnceAsync(command, "interrupted", AddInterrupted, cancellationToken).ConfigureAwait(false);
+        await AddColumnOnceAsync(command, "request_id", AddRequestIdColumn, cancellationToken).ConfigureAwait(false);
         transaction.Commit();
     }
 
@@ -349,6 +407,7 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
         command.Parameters.AddWithValue(prefix + "Content", message.Content);
         command.Parameters.AddWithValue(prefix + "Time", message.Timestamp is { } time ? time.ToUnixTimeMilliseconds() : DBNull.Value);
         command.Parameters.AddWithValue(prefix + "Interrupted", message.Interrupted ? 1 : DBNull.Value);
+        command.Parameters.AddWithValue(prefix + "RequestId", message.RequestId is { } requestId ? requestId : DBNull.Value);
     }
 
     // The table's CHECK constraint admits only the three names.

@@ -59,4 +59,15 @@ public enum ChatErrorCode
 
     /// <summary>The host is at its limit of concurrent work; retrying later may succeed.</summary>
     ServerBusy,
+    /// <summary>A page size (<c>limit</c>) that is not a whole number from 1 to the maximum.</summary>
+    LimitInvalid,
+
+    /// <summary>A paging cursor (<c>before</c>) that no answer handed out.</summary>
+    CursorInvalid,
+
+    /// <summary>An idempotency key (<c>Idempotency-Key</c> or <c>request_id</c>) that is not 1–128 printable ASCII characters.</summary>
+    RequestIdInvalid,
+
+    /// <summary>An idempotency key that a stored turn of the session already used for other input.</summary>
+    RequestIdReused,
 }

@@ -47,6 +47,12 @@ public sealed record ChatMessage(ChatRole Role, string Content, DateTimeOffset? 
     /// </summary>
     public bool Interrupted { get; init; }
 
+    /// <summary>
+    /// On a user message: the client's idempotency key for the turn it started (the rule is
+    /// <see cref="RequestIds"/>), so a repeated turn is answered from the store; null when the client sent none.
+    /// </summary>
+    public string? RequestId { get; init; }
+
     public static ChatMessage User(string content, DateTimeOffset? timestamp = null) => new(ChatRole.User, content, timestamp);
 
     public static ChatMessage Assistant(string content, DateTimeOffset? timestamp = null) => new(ChatRole.Assistant, content, timestamp);

@@ -37,6 +37,8 @@ public sealed record ChatHttpError(int StatusCode, string Type, string Message, 
         ChatErrorCode.InputMissing or ChatErrorCode.InputInvalid or ChatErrorCode.SessionIdInvalid
             or ChatErrorCode.RequestInvalid or ChatErrorCode.ModelInvalidRequest => Expose(400, exception),
         ChatErrorCode.CrossSiteRequestRefused => Expose(403, exception),
+        ChatErrorCode.LimitInvalid or ChatErrorCode.CursorInvalid or ChatErrorCode.RequestIdInvalid => Expose(400, exception),
+        ChatErrorCode.RequestIdReused => Expose(409, exception),
         ChatErrorCode.InputTooLong or ChatErrorCode.RequestTooLarge => Expose(413, exception),
         ChatErrorCode.UnsupportedMediaType => Expose(415, exception),
         ChatErrorCode.ModelThrottled => Expose(429, exception) with { RetryAfter = exception.RetryAfter ?? DefaultRetryAfter },

@@ -29,14 +29,6 @@ internal sealed record ErrorBody(ErrorDetail Error);
 
 internal sealed record ErrorDetail(string Type, string Message);
 
-internal sealed record MessagesBody(string SessionId, IReadOnlyList<MessageBody> Messages);
-
-internal sealed record MessageBody(string Role, string Content)
-{
-    /// <summary>True on an answer the client stopped (what had arrived was kept); omitted on whole answers.</summary>
-    public bool? Interrupted { get; init; }
-}
-
 internal sealed record ImportBody(string? Format, int? Version, IReadOnlyList<ImportMessageBody?>? Messages);
 
 internal sealed record ImportMessageBody(string? Role, string? Content, bool? Interrupted);
@@ -52,7 +44,6 @@ internal sealed record ModelStatusBody(string Provider, string ModelId, bool Rea
 [JsonSerializable(typeof(StartEventBody))]
 [JsonSerializable(typeof(DeltaEventBody))]
 [JsonSerializable(typeof(ErrorBody))]
-[JsonSerializable(typeof(MessagesBody))]
 [JsonSerializable(typeof(StatusBody))]
 [JsonSerializable(typeof(ImportBody))]
 internal sealed partial class ChatJsonContext : JsonSerializerContext

@@ -10,13 +10,18 @@ internal static class ChatRequestReader
 {
     private const string InputText = "input_text";
     private const string SessionIdName = "session_id";
+    private const string RequestIdName = "request_id";
 
-    /// <summary>Reads <c>{"input_text": "...", "session_id": "..."}</c>; other properties are ignored.</summary>
+    /// <summary>The header that carries a turn's idempotency key, as an alternative to <c>request_id</c>.</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    /// <summary>Reads <c>{"input_text": "...", "session_id": "...", "request_id": "..."}</c>; other properties are ignored.</summary>
     public static ConversationRequest FromJson(ReadOnlySpan<byte> body)
     {
         body = body.StartsWith(Encoding.UTF8.Preamble) ? body[Encoding.UTF8.Preamble.Length..] : body;
         string? input = null;
         string? session = null;
+        string? requestId = null;
         try
         {
             var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
@@ -35,6 +40,10 @@ internal static class ChatRequestReader
                 {
                     session = ReadString(ref reader, SessionIdName, ChatErrorCode.SessionIdInvalid);
                 }
+                else if (reader.ValueTextEquals(RequestIdName))
+                {
+                    requestId = ReadString(ref reader, RequestIdName, ChatErrorCode.RequestIdInvalid);
+                }
                 else
                 {
                     reader.Read();
@@ -52,30 +61,7 @@ internal static class ChatRequestReader
             throw Invalid("The request body is not valid JSON.");
         }
 
-        return new ConversationRequest(input, session);
-    }
-
-    /// <summary>
-    /// A turn's request: the query of a <c>GET</c>, else the body, which must be JSON (415 otherwise) and is
-    /// refused past <paramref name="maxBodyBytes"/>.
-    /// </summary>
-    public static ConversationRequest FromRequest(ChatHttpRequest request, int maxBodyBytes)
-    {
-        if (request.Method == "GET")
-        {
-            return FromQuery(request.QueryString);
-        }
-
-        if (!IsJson(request.Header("content-type")))
-        {
-            throw new ChatException(
-                ChatErrorCode.UnsupportedMediaType,
-                "The request body must be JSON, sent with content-type: application/json.");
-        }
-
-        return request.Body.Length > maxBodyBytes
-            ? throw new ChatException(ChatErrorCode.RequestTooLarge, $"The request body is larger than {maxBodyBytes} bytes.")
-            : FromJson(request.Body.Span);
+        return new ConversationRequest(input, session, requestId);
     }
 
     /// <summary>
@@ -110,9 +96,41 @@ internal static class ChatRequestReader
         return true;
     }
 
-    /// <summary>Reads <c>input_text</c> and <c>session_id</c> from a raw query string; absent ones are null.</summary>
+    /// <summary>
+    /// A turn's request: the query of a <c>GET</c>, else the body, which must be JSON (415 otherwise) and is
+    /// refused past <paramref name="maxBodyBytes"/>.
+    /// </summary>
+    /// <remarks>
+    /// The idempotency key comes from the <c>Idempotency-Key</c> header or the <c>request_id</c> field (query or
+    /// JSON); both may be sent only when they agree.
+    /// </remarks>
+    public static ConversationRequest FromRequest(ChatHttpRequest request, int maxBodyBytes)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Method != "GET" && !IsJson(request.Header("content-type")))
+        {
+            throw new ChatException(
+                ChatErrorCode.UnsupportedMediaType,
+                "The request body must be JSON, sent with content-type: application/json.");
+        }
+
+        var turn = request.Method == "GET" ? FromQuery(request.QueryString)
+            : request.Body.Length > maxBodyBytes ? throw new ChatException(ChatErrorCode.RequestTooLarge, $"The request body is larger than {maxBodyBytes} bytes.")
+            : FromJson(request.Body.Span);
+        if (request.Header(IdempotencyKeyHeader) is not { } header)
+        {
+            return turn;
+        }
+
+
+        return turn.RequestId is null || turn.RequestId == header
+            ? turn with { RequestId = header }
+            : throw new ChatException(ChatErrorCode.RequestIdInvalid, "The Idempotency-Key header and request_id differ; send one key.");
+    }
+
+    /// <summary>Reads <c>input_text</c>, <c>session_id</c> and <c>request_id</c> from a raw query string; absent ones are null.</summary>
     public static ConversationRequest FromQuery(string queryString) =>
-        new(QueryValue(queryString, InputText, ChatErrorCode.InputInvalid), QueryValue(queryString, SessionIdName, ChatErrorCode.SessionIdInvalid));
+        new(QueryValue(queryString, InputText, ChatErrorCode.InputInvalid), QueryValue(queryString, SessionIdName, ChatErrorCode.SessionIdInvalid), QueryValue(queryString, RequestIdName, ChatErrorCode.RequestIdInvalid));
 
     /// <summary>Whether the raw query names <paramref name="name"/>.</summary>
     public static bool HasQueryKey(string queryString, string name) => FindQueryValue(queryString, name, out _);

@@ -53,6 +53,21 @@ public sealed class LangChainJsTests(DynamoDbFixture dynamo)
 
     [Theory]
     [MemberData(nameof(Tables))]
+    public async Task TurnWithAnIdempotencyKey_LangChainJsReadsIt_AndChatBedrockKeepsTheKey(string table)
+    {
+        var (js, repository) = On(table);
+        var id = SessionId.New();
+        await repository.AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q1") with { RequestId = "key-1" }, ChatMessage.Assistant("a1")), Ct);
+
+        (await js.ReadAsync(id)).Should().Equal(new JsMessage("human", "q1"), new("ai", "a1"));
+        await js.AddAsync(id, new("human", "q2"), new("ai", "a2"));
+
+        (await repository.LoadAsync(id, null, Ct)).Select(m => (m.Content, m.RequestId)).Should().Equal(
+            ("q1", "key-1"), ("a1", null), ("q2", null), ("a2", null));
+    }
+
+    [Theory]
+    [MemberData(nameof(Tables))]
     public async Task SessionStartedByChatBedrock_LangChainJsReadsAndContinuesIt(string table)
     {
         var (js, repository) = On(table);

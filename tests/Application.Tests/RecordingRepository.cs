@@ -24,6 +24,14 @@ internal sealed class RecordingRepository : IConversationRepository
         return _inner.LoadAsync(sessionId, newestLimit, cancellationToken);
     }
 
+    public ConcurrentQueue<(int Limit, string? Cursor)> PageRequests { get; } = new();
+
+    public Task<ConversationPage> LoadPageAsync(SessionId sessionId, int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        PageRequests.Enqueue((limit, cursor));
+        return _inner.LoadPageAsync(sessionId, limit, cursor, cancellationToken);
+    }
+
     public Task AppendTurnAsync(SessionId sessionId, ChatTurn turn, CancellationToken cancellationToken)
     {
         if (FailAppendWith is not null)

@@ -67,6 +67,9 @@ internal sealed class HttpFixture : IDisposable
         public Task<IReadOnlyList<ChatMessage>> LoadAsync(SessionId sessionId, int? newestLimit, CancellationToken cancellationToken) =>
             _inner.LoadAsync(sessionId, newestLimit, cancellationToken);
 
+        public Task<ConversationPage> LoadPageAsync(SessionId sessionId, int limit, string? cursor, CancellationToken cancellationToken) =>
+            _inner.LoadPageAsync(sessionId, limit, cursor, cancellationToken);
+
         public Task AppendTurnAsync(SessionId sessionId, ChatTurn turn, CancellationToken cancellationToken) =>
             _inner.AppendTurnAsync(sessionId, turn, cancellationToken);
 

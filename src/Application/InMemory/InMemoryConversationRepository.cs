@@ -25,6 +25,22 @@ internal sealed class InMemoryConversationRepository : IConversationRepository
         }
     }
 
+    public Task<ConversationPage> LoadPageAsync(SessionId sessionId, int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        PageCursor.ValidateLimit(limit);
+        PageCursor.Parse(cursor);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_sessions.TryGetValue(sessionId.Value, out var messages))
+        {
+            return Task.FromResult(ConversationPage.Empty);
+        }
+
+        lock (messages)
+        {
+            return Task.FromResult(PageCursor.Slice(messages, limit, cursor));
+        }
+    }
+
     public Task AppendTurnAsync(SessionId sessionId, ChatTurn turn, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(turn);

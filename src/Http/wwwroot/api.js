@@ -17,10 +17,11 @@ async function ok(response) {
 /**
  * Sends a turn (POST /) and yields its events as {type, data}: "start" (data.session_id), "delta" (data.text), and
  * last "done" (the reply: session_id, output_text). An "error" event, or a stream that ends without "done", throws
- * a ChatError. A JSON reply (a host that does not stream) yields "done" alone.
+ * a ChatError. A JSON reply (a host that does not stream) yields "done" alone. requestId (Idempotency-Key) makes a
+ * resend of the same turn answer from what the server stored instead of storing it twice.
  */
-export function sendTurn({ input, sessionId }, signal) {
-  return streamTurn("", sessionId ? { input_text: input, session_id: sessionId } : { input_text: input }, signal);
+export function sendTurn({ input, sessionId, requestId }, signal) {
+  return streamTurn("", sessionId ? { input_text: input, session_id: sessionId } : { input_text: input }, signal, requestId);
 }
 
 /**
@@ -31,10 +32,12 @@ export function redoTurn({ sessionId, input }, signal) {
   return streamTurn(`${sessionPath(sessionId)}/turns/last`, input === undefined ? {} : { input_text: input }, signal);
 }
 
-async function* streamTurn(path, body, signal) {
+async function* streamTurn(path, body, signal, requestId) {
+  const headers = { "content-type": "application/json", accept: "text/event-stream" };
+  if (requestId) headers["idempotency-key"] = requestId;
   const response = await ok(await request(path, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "text/event-stream" },
+    headers,
     body: JSON.stringify(body),
     signal,
   }));
@@ -63,13 +66,26 @@ function parseData(data) {
 }
 
 /**
- * The chat's stored messages ({role, content, interrupted?}: interrupted marks an answer kept after a Stop); none (404)
+ * The chat's newest stored messages ({role, content, interrupted?}: interrupted marks an answer kept after a Stop); none (404)
  * for a chat whose first turn is not stored yet.
  */
 export async function getMessages(id, signal) {
-  const response = await request(`${sessionPath(id)}/messages`, { headers: { accept: "application/json" }, signal });
-  if (response.status === 404) return [];
-  return (await (await ok(response)).json()).messages;
+  return (await getMessagePage(id, {}, signal)).messages;
+}
+
+/**
+ * One page of the chat's messages, oldest first: {messages, next}; next (a cursor, or null) is `before` for the
+ * older page. Without before, the newest page; a chat with nothing stored is an empty page.
+ */
+export async function getMessagePage(id, { before, limit } = {}, signal) {
+  const query = new URLSearchParams();
+  if (before) query.set("before", before);
+  if (limit) query.set("limit", String(limit));
+  const suffix = query.size ? `?${query}` : "";
+  const response = await request(`${sessionPath(id)}/messages${suffix}`, { headers: { accept: "application/json" }, signal });
+  if (response.status === 404) return { messages: [], next: null };
+  const page = await (await ok(response)).json();
+  return { messages: page.messages ?? [], next: page.next ?? null };
 }
 
 /** Stores an exported chat ({format, version, messages}) as a new chat on the server; resolves to its id. */

@@ -55,10 +55,11 @@ export function createChat({ view, sessions, composer, undo, leaveTurn, onShow =
     const load = ++loading;
     view.setLoading(true);
     try {
-      const stored = await api.getMessages(id);
+      const { messages: stored, next } = await api.getMessagePage(id);
       if (load !== loading) return;
       const shown = view.showHistory(stored);
       if (shown.length) rememberChat(id, shown.find((m) => m.role === "user")?.content, { onlyIfNew: true });
+      if (next) view.showOlder([], () => loadOlder(id, next, load));
       view.scrollToEnd(true);
     } catch (error) {
       if (load !== loading) return;
@@ -66,6 +67,20 @@ export function createChat({ view, sessions, composer, undo, leaveTurn, onShow =
       view.showNotice(`This chat's history could not be loaded. ${problem.title}`, problem.advice, "Load again", () => open(id, { push: false }));
     } finally {
       if (load === loading) view.setLoading(false);
+    }
+  }
+
+  /** The page before `before` (the newest page's `next`), above the shown messages, while the same chat is open. */
+  async function loadOlder(id, before, load) {
+    try {
+      const { messages: older, next } = await api.getMessagePage(id, { before });
+      if (load !== loading || id !== sessionId) return;
+      view.showOlder(older, next ? () => loadOlder(id, next, load) : undefined);
+    } catch (error) {
+      if (load !== loading) return;
+      view.showOlder([], () => loadOlder(id, before, load));
+      const problem = describe(asChatError(error));
+      view.showNotice(`Older messages could not be loaded. ${problem.title}`, problem.advice, "OK", () => {});
     }
   }
 

@@ -1,16 +1,17 @@
 // One turn: send the message, show the answer as it streams, Stop, and Retry; and running the last turn again
 // (Regenerate, Edit). After a Stop or a lost connection the page cannot know what the server stored, so a Retry first
-// looks (docs/chat-page.md, "Stop and Retry"): a whole answer is shown, a stopped one is regenerated.
+// looks (docs/chat-page.md, "Stop and Retry"): a whole answer is shown, a stopped one is regenerated; and it resends
+// the turn's idempotency key, so a turn stored after the page stopped looking is not stored twice.
 import * as api from "./api.js";
 import { describe, asChatError } from "./errors.js";
 
 /** view: view.js; composer: composer.js; chat: chat.js; onModelProblem(): the model's status may have changed. */
 export function createTurns({ view, composer, chat, onModelProblem }) {
-  // The turn in flight, or the last one that failed: {input, user, answer, error, controller, text, before, unsure}.
+  // The turn in flight, or the last one that failed: {input, user, answer, error, controller, text, before, unsure, requestId}.
   let turn = null;
 
   /** Sends a turn; with unsure (a Retry after Stop or a lost connection), first looks whether the server kept it. */
-  async function send(input, { unsure = false } = {}) {
+  async function send(input, { unsure = false, requestId = newRequestId() } = {}) {
     if (turn?.controller) return;
     if (turn) discard(turn); // a failed turn leaves once the chat moves on; a reload shows it only if the server kept it
     view.hideNotice();
@@ -19,7 +20,7 @@ export function createTurns({ view, composer, chat, onModelProblem }) {
     const answer = view.addMessage("assistant", "");
     answer.setAttribute("aria-busy", "true");
     answer.classList.add("pending");
-    const current = { input, user, answer, text: "", controller: new AbortController(), before, unsure };
+    const current = { input, user, answer, text: "", controller: new AbortController(), before, unsure, requestId };
     turn = current;
     composer.setBusy(true);
     view.scrollToEnd(true);
@@ -32,7 +33,7 @@ export function createTurns({ view, composer, chat, onModelProblem }) {
       // What arrived before the Stop is stored as the last turn: run that turn again rather than adding another.
       const events = kept?.interrupted
         ? api.redoTurn({ sessionId: chat.id() }, current.controller.signal)
-        : api.sendTurn({ input, sessionId: chat.id() }, current.controller.signal);
+        : api.sendTurn({ input, sessionId: chat.id(), requestId }, current.controller.signal);
       await receive(current, events);
     } catch (error) {
       if (turn === current) fail(current, error);
@@ -117,6 +118,11 @@ export function createTurns({ view, composer, chat, onModelProblem }) {
     }
   }
 
+  // One key per turn, kept by its Retry. crypto.randomUUID needs a secure context; loopback http is one.
+  function newRequestId() {
+    return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  }
+
   function keepInBackground(current, id) {
     current.sessionId ??= id;
     if (current.sessionId) chat.keep(current.sessionId, current.input);
@@ -173,7 +179,7 @@ export function createTurns({ view, composer, chat, onModelProblem }) {
     if (turn !== failed) return;
     discard(failed);
     if (failed.redo !== undefined) redo(failed.redo ?? undefined);
-    else send(failed.input, { unsure: failed.unsure });
+    else send(failed.input, { unsure: failed.unsure, requestId: failed.requestId });
     composer.focus();
   }
 

@@ -115,6 +115,31 @@ export function createView({ messages, welcome, announcer, notice }, { onRegener
     return shown;
   }
 
+  /**
+   * An older page of the chat's history, above what is shown; with more (a function), a "Load older messages"
+   * button above it runs more() once. Called with an empty page and no more, it only removes the button.
+   */
+  function showOlder(stored, more) {
+    messages.querySelector(".load-older")?.remove();
+    const first = messages.querySelector(".message");
+    const shown = stored.filter((m) => m.role === "user" || m.role === "assistant");
+    for (const message of shown) {
+      const article = addMessage(message.role, message.content);
+      if (first) first.before(article);
+    }
+    if (more) {
+      const load = button("Load older messages", "button load-older");
+      load.addEventListener("click", () => {
+        load.disabled = true;
+        more();
+      }, { once: true });
+      const top = messages.querySelector(".message");
+      if (top) top.before(load);
+      else messages.append(load);
+    }
+    return shown;
+  }
+
   /** The user's text is shown as typed; the model's is untrusted Markdown, rendered to elements and text nodes only. */
   function setText(article, text) {
     const body = article.querySelector(".body");
@@ -182,8 +207,8 @@ export function createView({ messages, welcome, announcer, notice }, { onRegener
   }
 
   return {
-    clear, addMessage, showHistory, setText, setStopped, markLastTurn, lastTurn, userMessageCount, scrollToEnd, setLoading,
-    announce, showNotice, hideNotice, showTurnError,
+    clear, addMessage, showHistory, showOlder, setText, setStopped, markLastTurn, lastTurn, userMessageCount, scrollToEnd,
+    setLoading, announce, showNotice, hideNotice, showTurnError,
   };
 }
 
