@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using ChatBedrock.Application.Telemetry;
 using ChatBedrock.Domain;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -56,9 +58,20 @@ public sealed partial class ContinueConversation
     /// <summary>Runs one turn and returns the whole answer.</summary>
     public async Task<ConversationReply> ExecuteAsync(ConversationRequest request, CancellationToken cancellationToken)
     {
-        var (sessionId, input, modelRequest) = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
-        var response = await _model.CompleteAsync(modelRequest, cancellationToken).ConfigureAwait(false);
-        return await StoreAsync(sessionId, input, response, cancellationToken).ConfigureAwait(false);
+        using var turn = TurnTelemetry.Start(_time, streamed: false);
+        try
+        {
+            var (sessionId, input, modelRequest) = await PrepareAsync(request, turn, cancellationToken).ConfigureAwait(false);
+            var response = await _model.CompleteAsync(modelRequest, cancellationToken).ConfigureAwait(false);
+            var reply = await StoreAsync(sessionId, input, response, cancellationToken).ConfigureAwait(false);
+            turn.Succeeded();
+            return reply;
+        }
+        catch (Exception e)
+        {
+            turn.Failed(e);
+            throw;
+        }
     }
 
     /// <summary>Runs one turn, yielding the session id, the answer's text as the model produces it, then the stored reply.</summary>
@@ -66,25 +79,72 @@ public sealed partial class ContinueConversation
         ConversationRequest request,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var (sessionId, input, modelRequest) = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
+        using var turn = TurnTelemetry.Start(_time, streamed: true);
+        SessionId sessionId;
+        ChatMessage input;
+        ModelRequest modelRequest;
+        try
+        {
+            (sessionId, input, modelRequest) = await PrepareAsync(request, turn, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            turn.Failed(e);
+            throw;
+        }
+
         yield return new ConversationStarted(sessionId);
         var answer = new ModelResponseBuilder();
-        await foreach (var update in _model.StreamAsync(modelRequest, cancellationToken).ConfigureAwait(false))
+
+        // Each resumption runs in the caller's context, so the turn's span is made current again before the
+        // model and the store are called; a try with a catch may not hold a yield, so each step has its own.
+        ConversationReply reply;
+        await using (var updates = _model.StreamAsync(modelRequest, cancellationToken).GetAsyncEnumerator(cancellationToken))
         {
-            answer.Add(update);
-            if (update is ModelTextDelta delta)
+            while (true)
             {
-                yield return new ConversationDelta(delta.Text);
+                bool more;
+                try
+                {
+                    turn.MakeCurrent();
+                    more = await updates.MoveNextAsync().ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    turn.Failed(e);
+                    throw;
+                }
+
+                if (!more)
+                {
+                    break;
+                }
+
+                answer.Add(updates.Current);
+                if (updates.Current is ModelTextDelta delta)
+                {
+                    yield return new ConversationDelta(delta.Text);
+                }
             }
         }
 
-        var response = answer.Build();
-        var reply = await StoreAsync(sessionId, input, response, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            turn.MakeCurrent();
+            reply = await StoreAsync(sessionId, input, answer.Build(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            turn.Failed(e);
+            throw;
+        }
+
+        turn.Succeeded();
         yield return new ConversationCompleted(reply);
     }
 
     private async Task<(SessionId SessionId, ChatMessage Input, ModelRequest Request)> PrepareAsync(
-        ConversationRequest request, CancellationToken cancellationToken)
+        ConversationRequest request, TurnTelemetry turn, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var text = UserInput.Validate(request.InputText, _options.MaxInputLength);
@@ -100,6 +160,7 @@ public sealed partial class ContinueConversation
         }
 
         var window = _window.Select(history, input, _options.SystemPrompt);
+        turn.Prepared(isNew, history.Count, window.Count);
         LogTurnStarting(sessionId.Value, sessionId.LogHandle, isNew, history.Count, window.Count);
 
         var messages = new List<ChatMessage>(window.Count + 1);
