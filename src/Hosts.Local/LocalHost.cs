@@ -77,8 +77,9 @@ internal static partial class LocalHost
     public static async Task<WebApplication> BuildAsync(LocalHostOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [.. options.Args] });
-        builder.Configuration.AddCommandLine([.. options.Args], Switches);
+        var args = LocalTelemetry.TakeConsoleFlag(options.Args, out var consoleTelemetry);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [.. args] });
+        builder.Configuration.AddCommandLine([.. args], Switches);
         if (options.Settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(options.Settings);
@@ -101,7 +102,7 @@ internal static partial class LocalHost
         choice.Provider.Register(services, context);
         Stores[store](services, configuration, settings);
         services.AddChatBedrockCore(settings);
-        services.Configure<ConversationOptions>(configuration.GetSection(ConversationOptions.SectionName));
+        LocalTelemetry.Add(services, configuration, consoleTelemetry);
         services.AddSingleton<ChatHttpEndpoint>();
 
         var app = builder.Build();
