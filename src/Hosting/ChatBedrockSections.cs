@@ -10,11 +10,20 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ChatBedrock.Hosting;
 
 /// <summary>A configuration section a host binds to an options type: keys <c>Name:Property</c>.</summary>
-/// <param name="Name">The section, e.g. <c>DynamoDb</c>.</param>
-/// <param name="OptionsType">The options class its keys set (one key per public property).</param>
-public sealed record ChatBedrockSection(
-    string Name,
-    [property: DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type OptionsType);
+public sealed class ChatBedrockSection
+{
+    public ChatBedrockSection(string name, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type optionsType)
+    {
+        (Name, OptionsType) = (name, optionsType);
+    }
+
+    /// <summary>The section, e.g. <c>DynamoDb</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The options class its keys set (one key per public property).</summary>
+    [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)]
+    public Type OptionsType { get; }
+}
 
 /// <summary>
 /// The sections both hosts bind (from any configuration source: flags <c>--Section:Key value</c>, environment
