@@ -36,7 +36,8 @@ internal static class LocalTelemetry
             .ConfigureResource(resource => resource.AddService(configuration["OTEL_SERVICE_NAME"] ?? ServiceName))
             .WithTracing(tracing =>
             {
-                tracing.AddSource(ChatBedrockTelemetry.Name);
+                // ASP.NET Core's request span too: it is the turn's parent, and an unsampled parent would drop the turn.
+                tracing.AddSource(ChatBedrockTelemetry.Name, "Microsoft.AspNetCore");
                 if (otlp)
                 {
                     tracing.AddOtlpExporter();
