@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using ChatBedrock.Application.Telemetry;
 using ChatBedrock.Domain;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -68,14 +70,26 @@ public sealed partial class ContinueConversation
     /// <summary>Runs one turn and returns the whole answer.</summary>
     public async Task<ConversationReply> ExecuteAsync(ConversationRequest request, CancellationToken cancellationToken)
     {
-        var (sessionId, input, modelRequest, stored) = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
-        if (stored is not null)
+        using var turn = TurnTelemetry.Start(_time, streamed: false);
+        try
         {
-            return Replay(sessionId, stored);
-        }
+            var (sessionId, input, modelRequest, stored) = await PrepareAsync(request, turn, cancellationToken).ConfigureAwait(false);
+            if (stored is not null)
+            {
+                turn.Succeeded();
+                return Replay(sessionId, stored);
+            }
 
-        var response = await _model.CompleteAsync(modelRequest!, cancellationToken).ConfigureAwait(false);
-        return await StoreAsync(sessionId, input, response, cancellationToken, proposeTitle: string.IsNullOrEmpty(request.SessionId)).ConfigureAwait(false);
+            var response = await _model.CompleteAsync(modelRequest!, cancellationToken).ConfigureAwait(false);
+            var reply = await StoreAsync(sessionId, input, response, cancellationToken, proposeTitle: string.IsNullOrEmpty(request.SessionId)).ConfigureAwait(false);
+            turn.Succeeded();
+            return reply;
+        }
+        catch (Exception e)
+        {
+            turn.Failed(e);
+            throw;
+        }
     }
 
     /// <summary>Runs one turn, yielding the session id, the answer's text as the model produces it, then the stored reply.</summary>
@@ -91,12 +105,27 @@ public sealed partial class ContinueConversation
         CancellationToken clientGone,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var (sessionId, input, modelRequest, stored) = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
+        using var turn = TurnTelemetry.Start(_time, streamed: true);
+        SessionId sessionId;
+        ChatMessage input;
+        ModelRequest? modelRequest;
+        ChatMessage? stored;
+        try
+        {
+            (sessionId, input, modelRequest, stored) = await PrepareAsync(request, turn, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            turn.Failed(e);
+            throw;
+        }
+
         var isNew = string.IsNullOrEmpty(request.SessionId);
         yield return new ConversationStarted(sessionId);
         if (stored is not null)
         {
             // The stored answer in one piece: the same events a client reads for a fresh turn.
+            turn.Succeeded();
             yield return new ConversationDelta(stored.Content);
             yield return new ConversationCompleted(Replay(sessionId, stored));
             yield break;
@@ -109,14 +138,40 @@ public sealed partial class ContinueConversation
             e => LogPartialNotStored(sessionId.LogHandle, e),
             clientGone,
             cancellationToken);
-        await foreach (var update in updates.ConfigureAwait(false))
+
+        // Each resumption runs in the caller's context, so the turn's span is made current again before the model
+        // and the store are called (both run inside MoveNextAsync); a try with a catch may not hold a yield.
+        await using var enumerator = updates.GetAsyncEnumerator(cancellationToken);
+        while (true)
         {
-            yield return update;
+            bool more;
+            try
+            {
+                turn.MakeCurrent();
+                more = await enumerator.MoveNextAsync().ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                turn.Failed(e);
+                throw;
+            }
+
+            if (!more)
+            {
+                break;
+            }
+
+            if (enumerator.Current is ConversationCompleted)
+            {
+                turn.Succeeded();
+            }
+
+            yield return enumerator.Current;
         }
     }
 
     private async Task<(SessionId SessionId, ChatMessage Input, ModelRequest? Request, ChatMessage? Stored)> PrepareAsync(
-        ConversationRequest request, CancellationToken cancellationToken)
+        ConversationRequest request, TurnTelemetry turn, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var text = UserInput.Validate(request.InputText, _options.MaxInputLength);
@@ -139,6 +194,7 @@ public sealed partial class ContinueConversation
         }
 
         var window = _window.Select(history, input, _options.SystemPrompt);
+        turn.Prepared(isNew, history.Count, window.Count);
         LogTurnStarting(sessionId.Value, sessionId.LogHandle, isNew, history.Count, window.Count);
 
         var messages = new List<ChatMessage>(window.Count + 1);

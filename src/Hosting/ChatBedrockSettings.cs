@@ -80,6 +80,12 @@ public sealed record ChatBedrockSettings
     /// <summary><c>AWS_ENDPOINT_URL_BEDROCK_RUNTIME</c>, else <c>AWS_ENDPOINT_URL</c>: a Bedrock-compatible endpoint.</summary>
     public string? BedrockEndpoint { get; init; }
 
+    /// <summary>
+    /// The configuration these settings were read from: <c>AddChatBedrock</c> and its parts also bind its sections
+    /// (<see cref="ChatBedrockSections"/>), whose keys win over the <c>CHAT_*</c> variables. Null binds none.
+    /// </summary>
+    public IConfiguration? Configuration { get; init; }
+
     /// <summary>Reads the settings; throws <see cref="ChatConfigurationException"/> naming every malformed variable.</summary>
     public static ChatBedrockSettings Read(IConfiguration configuration)
     {
@@ -122,6 +128,7 @@ public sealed record ChatBedrockSettings
             AdditionalModelRequestFields = Text("CHAT_ADDITIONAL_MODEL_REQUEST_FIELDS"),
             DynamoDbEndpoint = Text("AWS_ENDPOINT_URL_DYNAMODB") ?? Text("AWS_ENDPOINT_URL"),
             BedrockEndpoint = Text("AWS_ENDPOINT_URL_BEDROCK_RUNTIME") ?? Text("AWS_ENDPOINT_URL"),
+            Configuration = configuration,
         };
 
         return problems.Count == 0 ? settings : throw new ChatConfigurationException(problems);

@@ -3,6 +3,7 @@ using ChatBedrock.Adapters.DynamoDb;
 using ChatBedrock.Application;
 using ChatBedrock.Hosting;
 using ChatBedrock.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -44,7 +45,8 @@ public static class ChatBedrockHostingServiceCollectionExtensions
         services.AddChatBedrockCore(settings).AddDynamoDbConversationRepository(settings).AddBedrockLanguageModel(settings);
 
     /// <summary>
-    /// Registers the use case and the HTTP surface from <paramref name="settings"/>, without a store or a model:
+    /// Registers the use case and the HTTP surface from <paramref name="settings"/> (then the <c>Conversation</c>,
+    /// <c>Http</c> and <c>Telemetry</c> sections of <see cref="ChatBedrockSettings.Configuration"/>), without a store or a model:
     /// hosts that choose their own (the local host's SQLite store or local model) add them.
     /// </summary>
     public static IServiceCollection AddChatBedrockCore(this IServiceCollection services, ChatBedrockSettings settings)
@@ -66,10 +68,12 @@ public static class ChatBedrockHostingServiceCollectionExtensions
                 o.AllowedOrigins.Add(origin);
             }
         });
+        ChatBedrockSections.BindCore(services, settings.Configuration);
+        services.AddSingleton(new SettingsSource(settings.Configuration));
         return services;
     }
 
-    /// <summary>Registers the DynamoDB store (<c>CHAT_TABLE_NAME</c>, <c>CHAT_STORE_LAYOUT</c>, <c>CHAT_STORE_TTL_SECONDS</c>).</summary>
+    /// <summary>Registers the DynamoDB store (<c>CHAT_TABLE_NAME</c>, <c>CHAT_STORE_LAYOUT</c>, <c>CHAT_STORE_TTL_SECONDS</c>, then the <c>DynamoDb</c> section).</summary>
     public static IServiceCollection AddDynamoDbConversationRepository(this IServiceCollection services, ChatBedrockSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -80,12 +84,14 @@ public static class ChatBedrockHostingServiceCollectionExtensions
             o.TimeToLive = settings.StoreTimeToLive;
             o.ServiceUrl = settings.DynamoDbEndpoint ?? o.ServiceUrl;
         });
+        ChatBedrockSections.BindDynamoDb(services, settings.Configuration);
         return services;
     }
 
     /// <summary>
     /// Registers the Bedrock model (<c>CHAT_MODEL_ID</c>, <c>CHAT_MODEL_REGION</c>, <c>CHAT_PROMPT_CACHE*</c>, <c>CHAT_GUARDRAIL_*</c>,
-    /// <c>CHAT_PERFORMANCE_LATENCY</c>, <c>CHAT_SERVICE_TIER</c>, <c>CHAT_ADDITIONAL_MODEL_REQUEST_FIELDS</c>); credentials are resolved on first use.
+    /// <c>CHAT_PERFORMANCE_LATENCY</c>, <c>CHAT_SERVICE_TIER</c>, <c>CHAT_ADDITIONAL_MODEL_REQUEST_FIELDS</c>, then the <c>Bedrock</c> section);
+    /// credentials are resolved on first use.
     /// </summary>
     public static IServiceCollection AddBedrockLanguageModel(this IServiceCollection services, ChatBedrockSettings settings)
     {
@@ -109,6 +115,7 @@ public static class ChatBedrockHostingServiceCollectionExtensions
             o.ServiceTier = settings.ServiceTier ?? o.ServiceTier;
             o.AdditionalModelRequestFields = settings.AdditionalModelRequestFields ?? o.AdditionalModelRequestFields;
         });
+        ChatBedrockSections.BindBedrock(services, settings.Configuration);
         return services;
     }
 
@@ -119,26 +126,31 @@ public static class ChatBedrockHostingServiceCollectionExtensions
     public static void ValidateChatBedrock(this IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        var configuration = services.GetService<SettingsSource>()?.Configuration;
         try
         {
             services.GetService<IStartupValidator>()?.Validate();
         }
         catch (OptionsValidationException exception)
         {
-            throw new ChatConfigurationException(Explain(exception));
+            throw new ChatConfigurationException(Explain(exception, configuration));
         }
         catch (AggregateException exception) when (exception.InnerExceptions.All(e => e is OptionsValidationException))
         {
-            throw new ChatConfigurationException(exception.InnerExceptions.Cast<OptionsValidationException>().SelectMany(Explain).ToList());
+            throw new ChatConfigurationException(exception.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => Explain(e, configuration)).ToList());
         }
     }
 
-    private static List<string> Explain(OptionsValidationException exception) =>
+    private static List<string> Explain(OptionsValidationException exception, IConfiguration? configuration) =>
         exception.Failures.Select(failure =>
-            // The setting named first is the sentence's subject (a longer name wins a tie: PromptCacheModels over PromptCache).
+            // The setting named first is the sentence's subject (a longer name wins a tie: PromptCacheModels over PromptCache);
+            // a section key that is set won over the variable, and the sentence already names it.
             Sources.Where(s => s.Options == exception.OptionsType && failure.Contains(s.Setting, StringComparison.Ordinal))
                 .OrderBy(s => failure.IndexOf(s.Setting, StringComparison.Ordinal)).ThenByDescending(s => s.Setting.Length)
-                .FirstOrDefault() is { Variable: { } variable }
+                .FirstOrDefault() is { Variable: { } variable } source && !ChatBedrockSections.Sets(configuration, source.Options, source.Setting)
                 ? $"{failure} Set by {variable}."
                 : failure).ToList();
+
+    /// <summary>The configuration the sections were bound from, for <see cref="ValidateChatBedrock"/>'s advice.</summary>
+    private sealed record SettingsSource(IConfiguration? Configuration);
 }

@@ -124,6 +124,16 @@ internal sealed class JsonLinesLoggerProvider(TextWriter output, LogLevel minimu
         }
     }
 
+    /// <summary>Writes one line that is already JSON (an embedded-metric-format entry) between the log lines.</summary>
+    internal void WriteLine(string line)
+    {
+        lock (_gate)
+        {
+            output.WriteLine(line);
+            output.Flush();
+        }
+    }
+
     private static string LevelName(LogLevel level) => level switch
     {
         LogLevel.Trace => "TRACE",

@@ -33,6 +33,7 @@ internal static partial class LambdaHost
         }
 
         var logs = new JsonLinesLoggerProvider(options.Log, level, options.Time);
+        using var metrics = EmbeddedMetrics.Start(logs, options.Time);
         using var bootLog = new LoggerFactory([logs]);
         var boot = bootLog.CreateLogger(typeof(LambdaHost).FullName!);
 

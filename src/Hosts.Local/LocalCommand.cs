@@ -25,6 +25,8 @@ internal static partial class LocalCommand
         if (LocalHost.IsHelp(options.Args))
         {
             await output.WriteLineAsync(LocalHost.Usage).ConfigureAwait(false);
+            await output.WriteLineAsync().ConfigureAwait(false);
+            await output.WriteLineAsync(SettingsHelp.Text).ConfigureAwait(false);
             return Stopped;
         }
 

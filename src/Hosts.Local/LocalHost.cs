@@ -85,8 +85,9 @@ internal static partial class LocalHost
     public static async Task<WebApplication> BuildAsync(LocalHostOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [.. options.Args] });
-        builder.Configuration.AddCommandLine([.. options.Args], Switches);
+        var args = LocalTelemetry.TakeConsoleFlag(options.Args, out var consoleTelemetry);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [.. args] });
+        builder.Configuration.AddCommandLine([.. args], Switches);
         if (options.Settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(options.Settings);
@@ -115,7 +116,6 @@ internal static partial class LocalHost
         choice.Provider.Register(services, context);
         Stores[store](services, configuration, settings);
         services.AddChatBedrockCore(settings);
-        services.Configure<ConversationOptions>(configuration.GetSection(ConversationOptions.SectionName));
         services.Configure<ChatHttpOptions>(o =>
         {
             o.MaxConcurrentTurns = limits.MaxConcurrentTurns;
@@ -124,8 +124,8 @@ internal static partial class LocalHost
                 o.AllowedHosts.Add(host);
             }
         });
-        services.Configure<ChatHttpOptions>(configuration.GetSection(ChatHttpOptions.SectionName));
         services.AddSingleton(limits);
+        LocalTelemetry.Add(services, configuration, consoleTelemetry);
 
         var app = builder.Build();
         try

@@ -37,9 +37,7 @@ internal sealed class BedrockModelProvider : IModelProvider
         services.Configure<ServiceStatusOptions>(o => o.ModelNotReadyAdvice = "Or start the host with --model-provider local to chat with a local model instead.");
     }
 
-    private static void AddModel(IServiceCollection services, ModelProviderContext context)
-    {
+    // The settings bind the Bedrock section too (ChatBedrockSections), after the CHAT_* variables.
+    private static void AddModel(IServiceCollection services, ModelProviderContext context) =>
         services.AddBedrockLanguageModel(context.Settings);
-        services.Configure<BedrockModelOptions>(context.Configuration.GetSection(BedrockModelOptions.SectionName));
-    }
 }
