@@ -73,14 +73,17 @@ internal static partial class LambdaHost
 
             await using (services.ConfigureAwait(false))
             {
+                using var warmUps = new WarmUps(services.GetRequiredService<ILogger<WarmUps>>());
+                var warmingUp = warmUps.RunAfterAsync(runtime.FirstNextSent, services);
                 var handlers = ComposeAfterFirstNextAsync(runtime, services, streaming);
                 var loop = new InvocationLoop(runtime, handlers, logs, options, services.GetRequiredService<ILogger<InvocationLoop>>());
                 LogReady(boot, streaming ? "streaming" : "buffered", options.Time.GetElapsedTime(started).TotalMilliseconds);
                 var exitCode = await loop.RunAsync(stoppingToken).ConfigureAwait(false);
                 if (runtime.FirstNextSent.IsCompleted)
                 {
-                    // Not disposing the services while they are being resolved.
-                    await Task.WhenAny(handlers).ConfigureAwait(false);
+                    // Not disposing the services while they are being resolved or used.
+                    warmUps.Cancel();
+                    await Task.WhenAll(Task.WhenAny(handlers), warmingUp).ConfigureAwait(false);
                 }
 
                 return exitCode;

@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using ChatBedrock.Application;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ChatBedrock.Hosts.Lambda;
+
+/// <summary>
+/// Runs the adapters' <see cref="IWarmUp"/>s once the first <c>/next</c> is on the wire, all at once and each on
+/// the thread pool, so the first event finds the connections open and the first-use work done. Nothing waits
+/// for them but shutdown; a failure or a warm-up still running after <see cref="Limit"/> is logged at Debug only.
+/// </summary>
+internal sealed partial class WarmUps(ILogger logger) : IDisposable
+{
+    /// <summary>How long a warm-up may run (e.g. an endpoint that never answers): it holds nothing the invocations need.</summary>
+    public static readonly TimeSpan Limit = TimeSpan.FromSeconds(10);
+
+    private readonly CancellationTokenSource _stop = new(Limit);
+
+    /// <summary>Completes when every warm-up has ended; never faults.</summary>
+    public Task RunAfterAsync(Task firstNextSent, IServiceProvider services) => Task.Run(async () =>
+    {
+        await firstNextSent.ConfigureAwait(false);
+        IWarmUp[] warmUps;
+        try
+        {
+            warmUps = services.GetServices<IWarmUp>().ToArray();
+        }
+        catch (Exception problem)
+        {
+            // The composition meets the same failure and reports it.
+            LogFailed(nameof(IWarmUp), problem);
+            return;
+        }
+
+        await Task.WhenAll(warmUps.Select(w => Task.Run(() => RunAsync(w)))).ConfigureAwait(false);
+    });
+
+    /// <summary>Cancels what still runs (at shutdown).</summary>
+    public void Cancel() => _stop.Cancel();
+
+    public void Dispose() => _stop.Dispose();
+
+    private async Task RunAsync(IWarmUp warmUp)
+    {
+        var name = warmUp.GetType().Name;
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await warmUp.WarmUpAsync(_stop.Token).ConfigureAwait(false);
+            LogDone(name, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (Exception problem)
+        {
+            LogFailed(name, problem);
+        }
+    }
+
+    [LoggerMessage(9, LogLevel.Debug, "Warm-up {WarmUp} done in {ElapsedMilliseconds} ms")]
+    private partial void LogDone(string warmUp, double elapsedMilliseconds);
+
+    [LoggerMessage(10, LogLevel.Debug, "Warm-up {WarmUp} failed (the first request that needs it will tell)")]
+    private partial void LogFailed(string warmUp, Exception exception);
+}
