@@ -73,10 +73,12 @@ internal static partial class LambdaHost
 
             await using (services.ConfigureAwait(false))
             {
-                using var warmUps = new WarmUps(services.GetRequiredService<ILogger<WarmUps>>());
+                // The host's own loggers come from the boot factory: the container's logging (about 1 ms of first resolution
+                // in AOT) is first needed by the composition, after the first /next.
+                using var warmUps = new WarmUps(bootLog.CreateLogger<WarmUps>());
                 var warmingUp = warmUps.RunAfterAsync(runtime.FirstNextSent, services);
                 var handlers = ComposeAfterFirstNextAsync(runtime, services, streaming);
-                var loop = new InvocationLoop(runtime, handlers, logs, options, services.GetRequiredService<ILogger<InvocationLoop>>());
+                var loop = new InvocationLoop(runtime, handlers, logs, options, bootLog.CreateLogger<InvocationLoop>());
                 LogReady(boot, streaming ? "streaming" : "buffered", options.Time.GetElapsedTime(started).TotalMilliseconds);
                 var exitCode = await loop.RunAsync(stoppingToken).ConfigureAwait(false);
                 if (runtime.FirstNextSent.IsCompleted)

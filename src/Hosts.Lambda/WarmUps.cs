@@ -15,12 +15,15 @@ internal sealed partial class WarmUps(ILogger logger) : IDisposable
     /// <summary>How long a warm-up may run (e.g. an endpoint that never answers): it holds nothing the invocations need.</summary>
     public static readonly TimeSpan Limit = TimeSpan.FromSeconds(10);
 
-    private readonly CancellationTokenSource _stop = new(Limit);
+    // Its timer is armed only after the first /next: arming the first timer starts the timer thread.
+    private readonly CancellationTokenSource _stop = new();
 
     /// <summary>Completes when every warm-up has ended; never faults.</summary>
-    public Task RunAfterAsync(Task firstNextSent, IServiceProvider services) => Task.Run(async () =>
+    public async Task RunAfterAsync(Task firstNextSent, IServiceProvider services)
     {
+        // Nothing before this await: no thread-pool work may start before the first /next.
         await firstNextSent.ConfigureAwait(false);
+        _stop.CancelAfter(Limit);
         IWarmUp[] warmUps;
         try
         {
@@ -34,7 +37,7 @@ internal sealed partial class WarmUps(ILogger logger) : IDisposable
         }
 
         await Task.WhenAll(warmUps.Select(w => Task.Run(() => RunAsync(w)))).ConfigureAwait(false);
-    });
+    }
 
     /// <summary>Cancels what still runs (at shutdown).</summary>
     public void Cancel() => _stop.Cancel();
