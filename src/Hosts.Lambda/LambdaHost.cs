@@ -75,8 +75,8 @@ internal static partial class LambdaHost
             {
                 // The host's own loggers come from the boot factory: the container's logging (about 1 ms of first resolution
                 // in AOT) is first needed by the composition, after the first /next.
-                using var warmUps = new WarmUps(bootLog.CreateLogger<WarmUps>());
-                var warmingUp = warmUps.RunAfterAsync(runtime.FirstNextSent, services);
+                using var warmUps = new WarmUps(bootLog.CreateLogger<WarmUps>(), options.Time);
+                var warmingUp = warmUps.RunAfterAsync(runtime.FirstNextSent, runtime.FirstEventReceived, services);
                 var handlers = ComposeAfterFirstNextAsync(runtime, services, streaming);
                 var loop = new InvocationLoop(runtime, handlers, logs, options, bootLog.CreateLogger<InvocationLoop>());
                 LogReady(boot, streaming ? "streaming" : "buffered", options.Time.GetElapsedTime(started).TotalMilliseconds);
