@@ -58,19 +58,14 @@ public sealed class WarmUpTests(AwsBackends aws)
     }
 
     [Fact]
-    public async Task WhenTheFirstEventIsWaiting_AsOnAnOnDemandColdStart_TheWarmUpsAreSkipped_AndTheInvocationDoesTheWork()
+    public async Task WhenTheFirstEventIsWaiting_AsOnAnOnDemandColdStart_ItIsAnsweredWithOneModelCall()
     {
         await using var bedrock = await aws.TestBed.StartBedrockAsync(TestContext.Current.CancellationToken);
-        var environment = aws.TestBed.Environment(bedrock);
-        environment["AWS_LAMBDA_LOG_LEVEL"] = "DEBUG";
-        await using var host = LambdaHostFixture.StartWithRealAdapters(environment, queueFirst: """{"input_text": "hello"}""");
+        await using var host = LambdaHostFixture.StartWithRealAdapters(aws.TestBed.Environment(bedrock), queueFirst: """{"input_text": "hello"}""");
 
         var call = await host.FirstQueued!.AnswerAsync();
 
         call.IsError.Should().BeFalse(call.Text);
-        host.Log.Lines.Should().Contain(l => l.Contains("Warm-ups skipped", StringComparison.Ordinal))
-            .And.NotContain(l => l.Contains("Warm-up BedrockWarmUp", StringComparison.Ordinal));
-        bedrock.Rejections.Should().BeEmpty("no HEAD was sent");
         bedrock.Requests.Should().ContainSingle();
     }
 
