@@ -30,7 +30,13 @@ public static class ChatBedrockBedrockServiceCollectionExtensions
         services.TryAddSingleton(BedrockEnvironment.Process);
         services.TryAddSingleton<BedrockConnectionResolver>();
         services.TryAddSingleton<BedrockRuntimeClient>();
-        services.TryAddSingleton<ILanguageModel, BedrockLanguageModel>();
+        if (!services.Any(d => d.ServiceType == typeof(ILanguageModel)))
+        {
+            // Only when Bedrock is the model: a host's own model must not make it contact Bedrock.
+            services.AddSingleton<ILanguageModel, BedrockLanguageModel>();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IWarmUp, BedrockWarmUp>());
+        }
+
         services.TryAddSingleton(provider => new BedrockConfigurationCheck(
             provider.GetRequiredService<BedrockConnectionResolver>(),
             provider.GetRequiredService<IOptions<BedrockModelOptions>>().Value.ModelId));

@@ -23,7 +23,13 @@ public static class ChatBedrockDynamoDbServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DynamoDbClientLease>();
-        services.TryAddSingleton<IConversationRepository>(CreateRepository);
+        if (!services.Any(d => d.ServiceType == typeof(IConversationRepository)))
+        {
+            // Only when DynamoDB is the store: a host's own store must not make it contact DynamoDB.
+            services.AddSingleton<IConversationRepository>(CreateRepository);
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IWarmUp, DynamoDbWarmUp>());
+        }
+
         return services;
     }
 

@@ -16,7 +16,7 @@ internal sealed partial class InvocationLoop(
     Task<InvocationHandlers> handlers,
     JsonLinesLoggerProvider logs,
     LambdaHostOptions options,
-    ILogger<InvocationLoop> logger)
+    ILogger logger)
 {
     /// <summary>Runs until <paramref name="stoppingToken"/> fires (0) or <c>/next</c> fails or the composition failed (1); returns the exit code.</summary>
     public async Task<int> RunAsync(CancellationToken stoppingToken)

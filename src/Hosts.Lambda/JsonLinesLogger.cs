@@ -11,13 +11,15 @@ namespace ChatBedrock.Hosts.Lambda;
 /// Lambda may freeze the process as soon as a response is sent, and a background writer would lose lines.
 /// </summary>
 /// <remarks>
-/// Categories outside ChatBedrock (System.Net.Http's four lines per request, Microsoft.*) log from Warning
-/// unless the level asks for more than Information (DEBUG or TRACE): CloudWatch bills every line, and at INFO
-/// the function's own lines — one per invocation — are what matter.
+/// At INFO, one line per invocation: the HTTP surface's (<c>POST / answered 200</c>). CloudWatch bills every line.
+/// So categories outside ChatBedrock (System.Net.Http's four lines per request, Microsoft.*) and ChatBedrock's other
+/// components (the use case's and the model's per-turn token lines) log from Warning, unless the level asks for more
+/// than Information (DEBUG or TRACE); the host's own lines (<c>Ready in</c>) keep the configured level.
 /// </remarks>
 internal sealed class JsonLinesLoggerProvider(TextWriter output, LogLevel minimumLevel, TimeProvider time) : ILoggerProvider
 {
-    private const string OwnCategoryPrefix = "ChatBedrock.";
+    // The categories whose Information lines are written at INFO: the surface's one line and the host's own.
+    private static readonly string[] InformationCategoryPrefixes = ["ChatBedrock.Http.", "ChatBedrock.Hosts."];
 
     // Log lines are read as JSON, never embedded in HTML: only what JSON itself requires is escaped.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -36,9 +38,12 @@ internal sealed class JsonLinesLoggerProvider(TextWriter output, LogLevel minimu
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName, MinimumLevelFor(categoryName));
 
-    /// <summary>The level a category logs from: the configured one, and at least Warning for framework categories unless DEBUG or TRACE was asked.</summary>
+    /// <summary>
+    /// The level a category logs from: the configured one for the surface and the host; at least Warning for every
+    /// other category (framework or ChatBedrock) unless DEBUG or TRACE was asked.
+    /// </summary>
     public LogLevel MinimumLevelFor(string category) =>
-        category.StartsWith(OwnCategoryPrefix, StringComparison.Ordinal) || minimumLevel < LogLevel.Information
+        minimumLevel < LogLevel.Information || InformationCategoryPrefixes.Any(p => category.StartsWith(p, StringComparison.Ordinal))
             ? minimumLevel
             : (LogLevel)Math.Max((int)minimumLevel, (int)LogLevel.Warning);
 

@@ -74,14 +74,19 @@ internal static partial class LambdaHost
 
             await using (services.ConfigureAwait(false))
             {
+                // The host's own loggers come from the boot factory: the container's logging (about 1 ms of first resolution
+                // in AOT) is first needed by the composition, after the first /next.
+                using var warmUps = new WarmUps(bootLog.CreateLogger<WarmUps>(), options.Time);
+                var warmingUp = warmUps.RunAfterAsync(runtime.FirstNextSent, runtime.FirstEventReceived, services);
                 var handlers = ComposeAfterFirstNextAsync(runtime, services, streaming);
-                var loop = new InvocationLoop(runtime, handlers, logs, options, services.GetRequiredService<ILogger<InvocationLoop>>());
+                var loop = new InvocationLoop(runtime, handlers, logs, options, bootLog.CreateLogger<InvocationLoop>());
                 LogReady(boot, streaming ? "streaming" : "buffered", options.Time.GetElapsedTime(started).TotalMilliseconds);
                 var exitCode = await loop.RunAsync(stoppingToken).ConfigureAwait(false);
                 if (runtime.FirstNextSent.IsCompleted)
                 {
-                    // Not disposing the services while they are being resolved.
-                    await Task.WhenAny(handlers).ConfigureAwait(false);
+                    // Not disposing the services while they are being resolved or used.
+                    warmUps.Cancel();
+                    await Task.WhenAll(Task.WhenAny(handlers), warmingUp).ConfigureAwait(false);
                 }
 
                 return exitCode;

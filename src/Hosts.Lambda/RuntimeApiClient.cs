@@ -19,6 +19,7 @@ internal sealed class RuntimeApiClient : IDisposable
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly TaskCompletionSource _firstNextSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _firstEventReceived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _hostHeader;
     private RuntimeApiConnection? _connection;
 
@@ -41,10 +42,22 @@ internal sealed class RuntimeApiClient : IDisposable
     /// <summary>Completes once the first <c>/next</c> request is on the wire: work that must never delay it may start.</summary>
     public Task FirstNextSent => _firstNextSent.Task;
 
+    /// <summary>Completes once the first <c>/next</c> has answered (with an event or not).</summary>
+    public Task FirstEventReceived => _firstEventReceived.Task;
+
     /// <summary>Waits for the next event.</summary>
     public async Task<Invocation> NextAsync(CancellationToken cancellationToken)
     {
-        var response = await SendAsync("GET", "/2018-06-01/runtime/invocation/next", null, null, cancellationToken, _firstNextSent).ConfigureAwait(false);
+        RuntimeApiResponse response;
+        try
+        {
+            response = await SendAsync("GET", "/2018-06-01/runtime/invocation/next", null, null, cancellationToken, _firstNextSent).ConfigureAwait(false);
+        }
+        finally
+        {
+            _firstEventReceived.TrySetResult();
+        }
+
         EnsureAccepted(response, "next");
         var requestId = response.Header("Lambda-Runtime-Aws-Request-Id")
             ?? throw new RuntimeApiException("The Runtime API sent an event without Lambda-Runtime-Aws-Request-Id.");

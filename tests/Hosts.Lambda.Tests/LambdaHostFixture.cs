@@ -18,9 +18,11 @@ public sealed class LambdaHostFixture : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
 
     private LambdaHostFixture(
-        FakeRuntimeApi runtime, Dictionary<string, string?> environment, TimeSpan deadlineMargin, Func<LambdaHostFixture, Action<IServiceCollection>?> configureServices)
+        FakeRuntimeApi runtime, Dictionary<string, string?> environment, TimeSpan deadlineMargin, Func<LambdaHostFixture, Action<IServiceCollection>?> configureServices,
+        string? queueFirst = null)
     {
         Runtime = runtime;
+        FirstQueued = queueFirst is null ? null : runtime.Invoke(queueFirst);
         var options = new LambdaHostOptions
         {
             Configuration = new ConfigurationBuilder().AddInMemoryCollection(environment).Build(),
@@ -32,6 +34,9 @@ public sealed class LambdaHostFixture : IAsyncDisposable
     }
 
     public FakeRuntimeApi Runtime { get; }
+
+    /// <summary>The event queued before the host started (waiting for the first <c>/next</c>, as on an on-demand cold start), if any.</summary>
+    public FakeRuntimeApi.Invocation? FirstQueued { get; }
 
     /// <summary>The model a host from <see cref="Start"/> answers with.</summary>
     public ScriptedLanguageModel Model { get; } = new();
@@ -53,11 +58,12 @@ public sealed class LambdaHostFixture : IAsyncDisposable
     /// Starts a host wired only by <paramref name="environment"/>, as in Lambda: the DynamoDB store and the Bedrock
     /// model. <paramref name="configureServices"/> may tune them (e.g. no Bedrock retries) before the settings apply.
     /// </summary>
-    public static LambdaHostFixture StartWithRealAdapters(Dictionary<string, string?> environment, Action<IServiceCollection>? configureServices = null) =>
-        StartWith(environment, deadlineMargin: null, _ => configureServices);
+    public static LambdaHostFixture StartWithRealAdapters(
+        Dictionary<string, string?> environment, Action<IServiceCollection>? configureServices = null, string? queueFirst = null) =>
+        StartWith(environment, deadlineMargin: null, _ => configureServices, queueFirst);
 
     private static LambdaHostFixture StartWith(
-        Dictionary<string, string?>? environment, TimeSpan? deadlineMargin, Func<LambdaHostFixture, Action<IServiceCollection>?> configureServices)
+        Dictionary<string, string?>? environment, TimeSpan? deadlineMargin, Func<LambdaHostFixture, Action<IServiceCollection>?> configureServices, string? queueFirst = null)
     {
         var runtime = new FakeRuntimeApi();
         var all = new Dictionary<string, string?>
@@ -70,7 +76,7 @@ public sealed class LambdaHostFixture : IAsyncDisposable
             all[key] = value;
         }
 
-        return new LambdaHostFixture(runtime, all, deadlineMargin ?? TimeSpan.FromMilliseconds(500), configureServices);
+        return new LambdaHostFixture(runtime, all, deadlineMargin ?? TimeSpan.FromMilliseconds(500), configureServices, queueFirst);
     }
 
     /// <summary>Sends an event and waits for the host's answer.</summary>

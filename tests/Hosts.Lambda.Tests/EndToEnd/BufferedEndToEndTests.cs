@@ -128,4 +128,19 @@ public sealed class BufferedEndToEndTests(AwsBackends aws)
         next.Status.Should().Be(200);
         (await host.StoredAsync(session)).Should().HaveCount(1, "only the completed turn is stored");
     }
+
+    [Fact]
+    public async Task AtTheDefaultLevel_ATurnWithTheRealStoreAndModel_WritesOneInformationLine_OfTheSurface()
+    {
+        await using var host = await RealAdapterHost.StartAsync(aws);
+
+        var invocation = host.Host.Runtime.Invoke(LambdaHostFixture.FunctionUrlEvent("GET", rawQuery: $"input_text=hello&session_id={RealAdapterHost.NewSessionId()}"));
+        (await invocation.AnswerAsync()).IsError.Should().BeFalse();
+        (await host.InvokeAsync("""{"input_text": "next"}""")).IsError.Should().BeFalse(); // the first one's lines are all written by now
+
+        host.Host.Log.Entries
+            .Where(e => e.TryGetProperty("requestId", out var id) && id.GetString() == invocation.RequestId)
+            .Where(e => e.GetProperty("level").GetString() == "INFO")
+            .Should().ContainSingle().Which.GetProperty("message").GetString().Should().Be("GET / answered 200");
+    }
 }
