@@ -131,6 +131,13 @@ internal sealed class ChatStack : Stack
             environment["CHAT_MODEL_REGION"] = modelRegion;
         }
 
+        // The URL answers CORS for these origins (ADR 0054); the function must still let their pages run turns,
+        // which it refuses to other sites (ADR 0070), without sending CORS headers of its own.
+        if (settings.AllowedOrigins.Count > 0)
+        {
+            environment["CHAT_TRUSTED_ORIGINS"] = string.Join(',', settings.AllowedOrigins);
+        }
+
         return environment;
     }
 

@@ -50,6 +50,12 @@ public sealed record ChatBedrockSettings
     /// <summary><c>CHAT_CORS_ALLOWED_ORIGINS</c>: comma-separated origins, or <c>*</c>.</summary>
     public IReadOnlyList<string> CorsAllowedOrigins { get; init; } = [];
 
+    /// <summary>
+    /// <c>CHAT_TRUSTED_ORIGINS</c>: comma-separated origins whose pages may run turns and use sessions although the
+    /// function sends no CORS headers for them (a deployment whose Function URL answers CORS itself, ADR 0054).
+    /// </summary>
+    public IReadOnlyList<string> TrustedOrigins { get; init; } = [];
+
     /// <summary><c>CHAT_PROMPT_CACHE</c>: <c>auto</c> (default), <c>on</c> or <c>off</c>.</summary>
     public PromptCacheMode PromptCache { get; init; } = PromptCacheMode.Auto;
 
@@ -111,6 +117,7 @@ public sealed record ChatBedrockSettings
             ProposeTitles = Parse("CHAT_PROPOSE_TITLES", "'true' or 'false'", s => bool.TryParse(s, out var v) ? v : (bool?)null) ?? false,
             Streaming = Parse("CHAT_STREAMING", "'true' or 'false'", s => bool.TryParse(s, out var v) ? v : (bool?)null) ?? false,
             CorsAllowedOrigins = Text("CHAT_CORS_ALLOWED_ORIGINS")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [],
+            TrustedOrigins = Text("CHAT_TRUSTED_ORIGINS")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [],
             PromptCache = Parse("CHAT_PROMPT_CACHE", "'auto', 'on' or 'off'", s => s.ToUpperInvariant() switch
             {
                 "AUTO" => PromptCacheMode.Auto,

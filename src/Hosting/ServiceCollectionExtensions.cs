@@ -19,6 +19,7 @@ public static class ChatBedrockHostingServiceCollectionExtensions
         (typeof(ConversationOptions), nameof(ConversationOptions.MaxInputLength), "CHAT_MAX_INPUT_CHARS"),
         (typeof(ConversationOptions), nameof(ConversationOptions.SystemPrompt), "CHAT_SYSTEM_PROMPT"),
         (typeof(ChatHttpOptions), nameof(ChatHttpOptions.AllowedOrigins), "CHAT_CORS_ALLOWED_ORIGINS"),
+        (typeof(ChatHttpOptions), nameof(ChatHttpOptions.TrustedOrigins), "CHAT_TRUSTED_ORIGINS"),
         (typeof(DynamoDbStoreOptions), nameof(DynamoDbStoreOptions.TableName), "CHAT_TABLE_NAME"),
         (typeof(DynamoDbStoreOptions), nameof(DynamoDbStoreOptions.TimeToLive), "CHAT_STORE_TTL_SECONDS"),
         (typeof(DynamoDbStoreOptions), nameof(DynamoDbStoreOptions.ServiceUrl), "AWS_ENDPOINT_URL_DYNAMODB or AWS_ENDPOINT_URL"),
@@ -66,6 +67,11 @@ public static class ChatBedrockHostingServiceCollectionExtensions
             foreach (var origin in settings.CorsAllowedOrigins)
             {
                 o.AllowedOrigins.Add(origin);
+            }
+
+            foreach (var origin in settings.TrustedOrigins)
+            {
+                o.TrustedOrigins.Add(origin);
             }
         });
         ChatBedrockSections.BindCore(services, settings.Configuration);

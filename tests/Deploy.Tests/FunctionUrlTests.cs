@@ -26,6 +26,14 @@ public sealed class FunctionUrlTests(CdkFixture cdk)
     }
 
     [Fact]
+    public void AllowedOrigins_AreTrustedByTheFunction_SoTheirPagesMayRunTurns()
+    {
+        var stack = cdk.Synthesize(("allowedOrigins", "https://chat.example.com, http://localhost:5173"));
+
+        stack.FunctionEnvironment()["CHAT_TRUSTED_ORIGINS"].Should().Be("https://chat.example.com,http://localhost:5173");
+    }
+
+    [Fact]
     public void Url_Cors_AllowsExactlyTheOriginsFromContext()
     {
         var cors = cdk.Synthesize(("allowedOrigins", "https://chat.example.com, http://localhost:5173"))

@@ -16,6 +16,7 @@ public sealed class InitTests
     [InlineData("CHAT_STORE_TTL_SECONDS", "soon")]
     [InlineData("CHAT_STREAMING", "yes")]
     [InlineData("CHAT_CORS_ALLOWED_ORIGINS", "not an origin")]
+    [InlineData("CHAT_TRUSTED_ORIGINS", "not an origin")]
     [InlineData("AWS_ENDPOINT_URL_DYNAMODB", "localhost:8000")]
     [InlineData("AWS_LAMBDA_LOG_LEVEL", "LOUD")]
     public async Task InvalidSetting_IsAnInitErrorNamingTheVariable_AndTheProcessExits1(string variable, string value)
