@@ -9,7 +9,7 @@ public static class ChatBedrockApplicationServiceCollectionExtensions
 {
     /// <summary>
     /// Registers every use case (<see cref="ContinueConversation"/> with its options, validated at start-up;
-    /// <see cref="ReadConversation"/>, <see cref="DeleteConversation"/>, <see cref="GetServiceStatus"/>) and
+    /// <see cref="ReadConversation"/>, <see cref="ReadConversationUsage"/>, <see cref="DeleteConversation"/>, <see cref="GetServiceStatus"/>) and
     /// <see cref="TimeProvider.System"/> when no time provider is registered. Calling it again only adds
     /// <paramref name="configure"/>. A model and a repository must be registered separately.
     /// </summary>
@@ -22,6 +22,7 @@ public static class ChatBedrockApplicationServiceCollectionExtensions
         services.AddOptions<ServiceStatusOptions>();
         services.TryAddSingleton<ContinueConversation>();
         services.TryAddSingleton<ReadConversation>();
+        services.TryAddSingleton<ReadConversationUsage>();
         services.TryAddSingleton<DeleteConversation>();
         services.TryAddSingleton<GetServiceStatus>();
         return services;

@@ -41,6 +41,9 @@ public static class ChatRoles
 /// <param name="Timestamp">When it was written; null when the store does not keep time (e.g. LangChain's table).</param>
 public sealed record ChatMessage(ChatRole Role, string Content, DateTimeOffset? Timestamp = null)
 {
+    /// <summary>For an assistant answer, the tokens and model that produced it; null when not known (older or foreign entries).</summary>
+    public MessageUsage? Usage { get; init; }
+
     public static ChatMessage User(string content, DateTimeOffset? timestamp = null) => new(ChatRole.User, content, timestamp);
 
     public static ChatMessage Assistant(string content, DateTimeOffset? timestamp = null) => new(ChatRole.Assistant, content, timestamp);
