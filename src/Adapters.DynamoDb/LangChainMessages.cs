@@ -24,19 +24,72 @@ internal static class LangChainMessages
     private static readonly AttributeValue False = new() { BOOL = false };
 
     /// <summary>A turn as the two list entries LangChain would append: HumanMessage then AIMessage.</summary>
-    public static List<AttributeValue> Turn(ChatTurn turn) => [Human(turn.User.Content), Ai(turn.Assistant.Content)];
+    public static List<AttributeValue> Turn(ChatTurn turn) => [Human(turn.User.Content), Ai(turn.Assistant.Content, turn.Assistant.Usage)];
 
     /// <summary>A HumanMessage: content, additional_kwargs, response_metadata, type, name, id, example.</summary>
     public static AttributeValue Human(string content) => Entry(HumanType, BaseFields(content, HumanType));
 
-    /// <summary>An AIMessage: the human fields plus tool_calls, invalid_tool_calls, usage_metadata.</summary>
-    public static AttributeValue Ai(string content)
+    /// <summary>
+    /// An AIMessage: the human fields plus tool_calls, invalid_tool_calls, usage_metadata. With a known usage,
+    /// <c>usage_metadata</c> is LangChain's <c>UsageMetadata</c> (input_tokens counting the whole prompt, as
+    /// LangChain's Bedrock models do, with the cache's share in input_token_details) and
+    /// <c>response_metadata</c> names the model as both langchain-aws chat models do (<c>model_id</c>,
+    /// <c>model_name</c>); otherwise None, as LangChain writes it.
+    /// </summary>
+    public static AttributeValue Ai(string content, MessageUsage? usage = null)
     {
         var data = BaseFields(content, AiType);
         data["tool_calls"] = new AttributeValue { L = [] };
         data["invalid_tool_calls"] = new AttributeValue { L = [] };
-        data["usage_metadata"] = Null;
+        data["usage_metadata"] = usage is null ? Null : UsageMetadata(usage);
+        if (usage?.ModelId is { } model)
+        {
+            data["response_metadata"] = new AttributeValue
+            {
+                M = new(StringComparer.Ordinal) { ["model_id"] = new AttributeValue { S = model }, ["model_name"] = new AttributeValue { S = model } },
+            };
+        }
+
         return Entry(AiType, data);
+    }
+
+    /// <summary>The usage LangChain stored with an AIMessage (ours or a LangChain app's), or null when it has none.</summary>
+    public static MessageUsage? ReadUsage(Dictionary<string, AttributeValue> data)
+    {
+        if (!data.TryGetValue("usage_metadata", out var metadata) || metadata.M is not { } usage || !usage.ContainsKey("input_tokens"))
+        {
+            return null;
+        }
+
+        var details = usage.TryGetValue("input_token_details", out var d) && d.M is { } map ? map : [];
+        var cacheRead = UsageAttributes.Int(details, "cache_read");
+        var cacheWrite = UsageAttributes.Int(details, "cache_creation");
+        var response = data.TryGetValue("response_metadata", out var r) && r.M is { } m ? m : [];
+        var model = UsageAttributes.Text(response, "model_id") ?? UsageAttributes.Text(response, "model_name");
+        return new MessageUsage(
+            Math.Max(0, UsageAttributes.Int(usage, "input_tokens") - cacheRead - cacheWrite), UsageAttributes.Int(usage, "output_tokens"), cacheRead, cacheWrite, model);
+    }
+
+    private static AttributeValue UsageMetadata(MessageUsage usage)
+    {
+        var prompt = usage.InputTokens + usage.CacheReadTokens + usage.CacheWriteTokens;
+        return new AttributeValue
+        {
+            M = new(StringComparer.Ordinal)
+            {
+                ["input_tokens"] = UsageAttributes.Number(prompt),
+                ["output_tokens"] = UsageAttributes.Number(usage.OutputTokens),
+                ["total_tokens"] = UsageAttributes.Number(prompt + usage.OutputTokens),
+                ["input_token_details"] = new AttributeValue
+                {
+                    M = new(StringComparer.Ordinal)
+                    {
+                        ["cache_read"] = UsageAttributes.Number(usage.CacheReadTokens),
+                        ["cache_creation"] = UsageAttributes.Number(usage.CacheWriteTokens),
+                    },
+                },
+            },
+        };
     }
 
     /// <summary>The stored type of an entry (<c>type</c>, else <c>data.type</c>), or null when it has none.</summary>
@@ -87,7 +140,8 @@ internal static class LangChainMessages
         }
 
         skippedBecause = null;
-        return new ChatMessage(role.Value, content);
+        var usage = role == ChatRole.Assistant && map.TryGetValue("data", out var d) && d.M is { } dataFields ? ReadUsage(dataFields) : null;
+        return new ChatMessage(role.Value, content) { Usage = usage };
     }
 
     /// <summary>The entries ChatBedrock does not show (see <see cref="Read"/>).</summary>

@@ -69,6 +69,11 @@ internal sealed partial class TurnsConversationRepository(StoreTable table) : IC
         item[AssistantAttribute] = new AttributeValue { S = turn.Assistant.Content };
         AddTimestamp(item, UserAtAttribute, turn.User.Timestamp);
         AddTimestamp(item, AssistantAtAttribute, turn.Assistant.Timestamp);
+        if (turn.Assistant.Usage is { } usage)
+        {
+            item[UsageAttributes.UsageAttribute] = UsageAttributes.ToMap(usage);
+        }
+
         var expiry = table.ExpiresAt();
         if (expiry is not null)
         {
@@ -264,7 +269,10 @@ internal sealed partial class TurnsConversationRepository(StoreTable table) : IC
         {
             DateTimeOffset? at = item.TryGetValue(timeName, out var time)
                 && DateTimeOffset.TryParse(time.S, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed) ? parsed : null;
-            messages.Add(new ChatMessage(role, content, at));
+            messages.Add(new ChatMessage(role, content, at)
+            {
+                Usage = role == ChatRole.Assistant ? UsageAttributes.FromMap(item.GetValueOrDefault(UsageAttributes.UsageAttribute)) : null,
+            });
         }
     }
 

@@ -34,8 +34,8 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
 
     // The primary key's index serves the newest-N read: a backward range scan of one session, then re-ordered.
     private const string SelectNewest = """
-        SELECT role, content, created_at FROM (
-            SELECT sequence, role, content, created_at FROM messages
+        SELECT role, content, created_at, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, model_id FROM (
+            SELECT sequence, role, content, created_at, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, model_id FROM messages
             WHERE session_id = $session ORDER BY sequence DESC LIMIT $limit
         ) ORDER BY sequence;
         """;
@@ -43,10 +43,10 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
     // Both messages in one statement; the next sequence is read under the write lock BEGIN IMMEDIATE took.
     private const string InsertTurn = """
         WITH next (sequence) AS (SELECT COALESCE(MAX(sequence) + 1, 0) FROM messages WHERE session_id = $session)
-        INSERT INTO messages (session_id, sequence, role, content, created_at)
-        SELECT $session, sequence, $userRole, $userContent, $userTime FROM next
+        INSERT INTO messages (session_id, sequence, role, content, created_at, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, model_id)
+        SELECT $session, sequence, $userRole, $userContent, $userTime, $userInput, $userOutput, $userCacheRead, $userCacheWrite, $userModel FROM next
         UNION ALL
-        SELECT $session, sequence + 1, $assistantRole, $assistantContent, $assistantTime FROM next;
+        SELECT $session, sequence + 1, $assistantRole, $assistantContent, $assistantTime, $assistantInput, $assistantOutput, $assistantCacheRead, $assistantCacheWrite, $assistantModel FROM next;
         """;
 
     private readonly string _connectionString;
@@ -96,7 +96,7 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
                         messages.Add(new ChatMessage(
                             ParseRole(reader.GetString(0)),
                             reader.GetString(1),
-                            reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
+                            reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))) { Usage = ReadUsage(reader, 3) });
                     }
 
                     return messages;
@@ -130,7 +130,7 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = "DELETE FROM messages WHERE session_id = $session;";
+            command.CommandText = "DELETE FROM messages WHERE session_id = $session; DELETE FROM summaries WHERE session_id = $session;";
             command.Parameters.AddWithValue("$session", sessionId.Value);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
@@ -257,6 +257,7 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
 
         command.CommandText = CreateSchema + string.Create(CultureInfo.InvariantCulture, $"PRAGMA user_version = {SchemaVersion};");
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await MigrateUsageAsync(command, cancellationToken).ConfigureAwait(false);
         transaction.Commit();
     }
 
@@ -265,6 +266,7 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
         command.Parameters.AddWithValue(prefix + "Role", ChatRoles.Name(message.Role));
         command.Parameters.AddWithValue(prefix + "Content", message.Content);
         command.Parameters.AddWithValue(prefix + "Time", message.Timestamp is { } time ? time.ToUnixTimeMilliseconds() : DBNull.Value);
+        AddUsage(command, prefix, message.Usage);
     }
 
     // The table's CHECK constraint admits only the three names.
