@@ -32,9 +32,20 @@ public sealed class UsagePrices
     public bool IsEmpty => _entries.Count == 0;
 
     /// <summary>The price of <paramref name="modelId"/>, or null when no pattern matches it.</summary>
-    public ModelPrice? Find(string? modelId) => modelId is null
-        ? null
-        : _entries.Where(e => modelId.Contains(e.Pattern, StringComparison.OrdinalIgnoreCase)).MaxBy(e => e.Pattern.Length).Price;
+    public ModelPrice? Find(string? modelId)
+    {
+        ModelPrice? found = null;
+        var length = 0;
+        foreach (var (pattern, price) in _entries)
+        {
+            if (modelId is not null && pattern.Length > length && modelId.Contains(pattern, StringComparison.OrdinalIgnoreCase))
+            {
+                (found, length) = (price, pattern.Length);
+            }
+        }
+
+        return found;
+    }
 
     /// <summary>Reads <c>pattern=input/output[/cache read[/cache write]]</c> entries, comma-separated; blank is the empty table.</summary>
     public static bool TryParse(string? text, out UsagePrices prices, out string? problem)
