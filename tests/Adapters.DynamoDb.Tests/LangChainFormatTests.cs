@@ -134,6 +134,27 @@ public sealed class LangChainFormatTests(DynamoDbFixture dynamo)
     }
 
     [Fact]
+    public async Task AppendTurn_WithUsage_WritesLangChainsUsageMetadataAndResponseMetadata()
+    {
+        var id = SessionId.New();
+        var usage = new MessageUsage(100, 20, CacheReadTokens: 2000, CacheWriteTokens: 50, ModelId: "anthropic.claude-3-haiku-20240307-v1:0");
+
+        await dynamo.Repository(DynamoDbStoreLayout.LangChain).AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q"), ChatMessage.Assistant("a") with { Usage = usage }), Ct);
+
+        var (_, ai) = Unpack((await dynamo.GetLangChainItemAsync(id))["History"].L[1]);
+        var metadata = ai["usage_metadata"].M;
+        // LangChain's input_tokens is the whole prompt; the cache's share is in input_token_details.
+        metadata["input_tokens"].N.Should().Be("2150");
+        metadata["output_tokens"].N.Should().Be("20");
+        metadata["total_tokens"].N.Should().Be("2170");
+        metadata["input_token_details"].M["cache_read"].N.Should().Be("2000");
+        metadata["input_token_details"].M["cache_creation"].N.Should().Be("50");
+        ai["response_metadata"].M["model_id"].S.Should().Be(usage.ModelId);
+        ai["response_metadata"].M["model_name"].S.Should().Be(usage.ModelId);
+        (await dynamo.Repository(DynamoDbStoreLayout.LangChain).LoadAsync(id, null, Ct))[1].Usage.Should().Be(usage);
+    }
+
+    [Fact]
     public async Task AppendTurn_WritesTheFieldsLangChainCore03Writes()
     {
         var fixture = DynamoDbJson.ReadItemFile("langchain-core-0.3.json")["History"].L;

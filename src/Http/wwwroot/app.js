@@ -8,11 +8,12 @@ import { createSessionList } from "./session-list.js";
 import { createStatus } from "./status.js";
 import { createTurns } from "./turn.js";
 import { createUndo } from "./undo.js";
+import { createUsage } from "./usage.js";
 import { createView } from "./view.js";
 
 const ui = Object.fromEntries(["menu-toggle", "status", "new-chat", "sessions", "session-list", "sessions-empty",
   "session-filter", "sessions-no-match", "notice", "chat", "messages", "welcome", "announcer", "undo-bar", "undo-text",
-  "undo-delete", "char-count", "composer", "input", "send", "stop"].map((id) => [id, document.getElementById(id)]));
+  "undo-delete", "char-count", "usage", "composer", "input", "send", "stop"].map((id) => [id, document.getElementById(id)]));
 
 // Parts that need each other (a new chat stops the turn, a turn names the chat, the composer sends through the turn)
 // get each other through arrow functions, which run only after every part exists.
@@ -36,8 +37,9 @@ const sessions = createSessionList(
     },
     onDelete: (id) => chat.remove(id),
   });
-const chat = createChat({ view, sessions, composer, undo, leaveTurn: () => turns.leave() });
-const turns = createTurns({ view, composer, chat, onModelProblem: status.refresh });
+const usage = createUsage(ui.usage);
+const chat = createChat({ view, sessions, composer, undo, leaveTurn: () => turns.leave(), onShow: usage.show });
+const turns = createTurns({ view, composer, chat, onModelProblem: status.refresh, onStored: usage.refresh });
 
 ui["new-chat"].addEventListener("click", () => {
   sessions.setDrawer(false);

@@ -11,9 +11,10 @@ export const UNDO_MS = 6000;
 
 /**
  * view: view.js; sessions: session-list.js; composer: composer.js; undo: undo.js; leaveTurn(): the conversation is
- * going away, so a turn in flight goes on in the background and a failed one is dropped (turn.js).
+ * going away, so a turn in flight goes on in the background and a failed one is dropped (turn.js); onShow(id): the
+ * open chat changed (usage.js).
  */
-export function createChat({ view, sessions, composer, undo, leaveTurn }) {
+export function createChat({ view, sessions, composer, undo, leaveTurn, onShow = () => {} }) {
   let sessionId = null; // the open chat; null until the server mints an id for a new one
   let loading = 0; // which history load is current, so a slow one cannot overwrite a later choice
   let deleting = null; // {id, wasOpen, timer}: the chat deleted last, hidden until its undo time is over
@@ -30,6 +31,7 @@ export function createChat({ view, sessions, composer, undo, leaveTurn }) {
     const title = saved.titleOf(id);
     document.title = title ? `${title} · ChatBedrock` : "ChatBedrock";
     refreshList();
+    onShow(id);
   }
 
   function newChat({ push = true } = {}) {
