@@ -24,23 +24,31 @@ internal static class SummaryMemoryReport
     private const double WritePrice = 1.25;
     private const double ReadPrice = 0.1;
 
-    private static readonly int[] ShownTurns = [1, 10, 20, 21, 22, 25, 30, 31, 32, 40, 41, 45, 50];
+    private static readonly int[] ShownTurns = [1, 10, 21, 22, 23, 30, 32, 33, 34, 40, 43, 44, 45, 50];
 
     public static async Task RunAsync(int turns, TextWriter output)
     {
-        await using var emulator = await BedrockEmulator.StartAsync();
-        var plain = await ConverseAsync(emulator, summary: false, turns);
-        var summarised = await ConverseAsync(emulator, summary: true, turns);
+        List<TurnUsage> plain, summarised;
+        await using (var emulator = await BedrockEmulator.StartAsync())
+        {
+            plain = await ConverseAsync(emulator, summary: false, turns);
+        }
+
+        // A fresh emulator, so this run finds nothing the first one cached.
+        await using (var emulator = await BedrockEmulator.StartAsync())
+        {
+            summarised = await ConverseAsync(emulator, summary: true, turns);
+        }
 
         output.WriteLine($"{turns} turns as in the cache report, prompt caching auto; summary memory off, then on (Conversation:Summary, summaries of 200 words).");
         output.WriteLine();
-        output.WriteLine("| Turn | Off: prompt | Off: full-price input | On: prompt | On: full-price input | On: cache read | On: cache write | On: summarisation (in / out) |");
+        output.WriteLine("| Turn | Off: prompt | Off: full price / cache read / cache write | Off: input cost | On: prompt | On: full price / cache read / cache write | On: summarisation (in / out) | On: input cost |");
         output.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var turn in ShownTurns.Where(t => t <= turns))
         {
             var (off, on) = (plain[turn - 1], summarised[turn - 1]);
             var summary = on.Summary is { } s ? Invariant($"{s.PromptTokens:N0} / {s.OutputTokens:N0}") : "—";
-            output.WriteLine(Invariant($"| {turn} | {off.Turn.PromptTokens:N0} | {off.Turn.InputTokens:N0} | {on.Turn.PromptTokens:N0} | {on.Turn.InputTokens:N0} | {on.Turn.CacheReadInputTokens:N0} | {on.Turn.CacheWriteInputTokens:N0} | {summary} |"));
+            output.WriteLine(Invariant($"| {turn} | {off.Turn.PromptTokens:N0} | {Split(off.Turn)} | {Cost(off.Turn, false):N0} | {on.Turn.PromptTokens:N0} | {Split(on.Turn)} | {summary} | {Cost(on.Turn, false) + (on.Summary is { } t ? Cost(t, false) : 0):N0} |"));
         }
 
         var late = Enumerable.Range(20, Math.Max(0, turns - 20)).ToList();
@@ -48,9 +56,11 @@ internal static class SummaryMemoryReport
         output.WriteLine(Invariant($"Turns 21–{turns}: prompt {Range(plain, late)} tokens off, {Range(summarised, late)} on; summarisations: {summarised.Count(t => t.Summary is not null)}."));
         output.WriteLine(Invariant($"Turns 21–{turns}, summarisations included: full-price input {Total(summarised, late, full: true):N0} on vs {Total(plain, late, full: true):N0} off; input cost (write 1.25×, read 0.1×) {Total(summarised, late, full: false):N0} vs {Total(plain, late, full: false):N0} token-equivalents."));
 
-        var (on, off) = await TimeTurnsAsync(turns);
-        output.WriteLine(Invariant($"Time per turn without the model (instant scripted model, in-memory history, mean of {turns}-turn conversations): {off:F1} µs off, {on:F1} µs on; summary memory adds {on - off:F1} µs per turn."));
+        var (timeOn, timeOff) = await TimeTurnsAsync(turns);
+        output.WriteLine(Invariant($"Time per turn without the model (instant scripted model, in-memory history, mean of {turns}-turn conversations): {timeOff:F1} µs off, {timeOn:F1} µs on; summary memory adds {timeOn - timeOff:F1} µs per turn."));
     }
+
+    private static string Split(ModelUsage usage) => Invariant($"{usage.InputTokens:N0} / {usage.CacheReadInputTokens:N0} / {usage.CacheWriteInputTokens:N0}");
 
     private static string Range(List<TurnUsage> usages, List<int> turns) => turns.Count == 0
         ? "—"

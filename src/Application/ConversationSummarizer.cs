@@ -10,7 +10,7 @@ namespace ChatBedrock.Application;
 /// enough older ones that the rest fills only half the window, are summarised by the model together with the
 /// previous summary, and the summary is stored with how many messages it covers. The summary is then sent, as
 /// a system message, in place of what it covers. So each message is summarised once, a summarisation happens
-/// about every quarter-window of turns rather than every turn, and between two summarisations the prompt only
+/// once every several turns (half a window's worth) rather than every turn, and between two summarisations the prompt only
 /// grows at its end, which keeps the provider's prompt cache warm.
 /// </summary>
 internal sealed partial class ConversationSummarizer
