@@ -86,6 +86,9 @@ public class InvocationOverheadBenchmarks
 
         public Task AppendTurnAsync(SessionId sessionId, ChatTurn turn, CancellationToken cancellationToken) => Task.CompletedTask;
 
+        public Task<bool> ReplaceLastTurnAsync(SessionId sessionId, ChatTurn expectedLast, ChatTurn replacement, CancellationToken cancellationToken) =>
+            Task.FromResult(false);
+
         public Task DeleteAsync(SessionId sessionId, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

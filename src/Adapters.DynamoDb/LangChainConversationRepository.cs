@@ -1,3 +1,4 @@
+// Over 250 lines: the one LangChain item is read, appended, trimmed and replaced under the same invariants (ADRs 0011, 0013).
 using System.Globalization;
 using System.Text;
 using Amazon.DynamoDBv2;
@@ -50,6 +51,33 @@ internal sealed partial class LangChainConversationRepository(StoreTable table) 
             return (IReadOnlyList<ChatMessage>)messages;
         }, cancellationToken);
 
+    /// <summary>
+    /// A page of the one item. The item is read whole, as every turn reads it: it is at most 400 KB by
+    /// construction (ADR 0011), so a page's cost and memory are bounded without list-index projections, which
+    /// would need the list's length first. Positions are list indexes, so entries ChatBedrock skips keep
+    /// cursors stable; a trim (ADR 0011) shifts them, and a cursor from before it then starts a little older.
+    /// </summary>
+    public Task<ConversationPage> LoadPageAsync(SessionId sessionId, int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        PageCursor.ValidateLimit(limit);
+        var before = PageCursor.Parse(cursor);
+        return table.GuardAsync("GetItem", async () =>
+        {
+            var history = await ReadHistoryAsync(sessionId, cancellationToken).ConfigureAwait(false);
+            var page = new PageBuilder(limit);
+            for (var index = (int)Math.Min(before ?? history.Count, history.Count) - 1; index >= 0; index--)
+            {
+                // Entries ChatBedrock cannot show are passed over, so a page never ends on a next that is empty.
+                if (LangChainMessages.Read(history[index], out _) is { } message && !page.TryAdd(message, PageCursor.Format(index)))
+                {
+                    return page.Build(more: true);
+                }
+            }
+
+            return page.Build(more: false);
+        }, cancellationToken);
+    }
+
     public Task AppendTurnAsync(SessionId sessionId, ChatTurn turn, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(turn);
@@ -80,6 +108,82 @@ internal sealed partial class LangChainConversationRepository(StoreTable table) 
     }
 
     /// <summary>
+    /// Sets the list's last two entries, when they are the expected HumanMessage and AIMessage, to the replacement's.
+    /// Conditional on the list's length and on both old entries, so an append or another replacement meanwhile
+    /// makes it change nothing and return false.
+    /// </summary>
+    public Task<bool> ReplaceLastTurnAsync(SessionId sessionId, ChatTurn expectedLast, ChatTurn replacement, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(expectedLast);
+        ArgumentNullException.ThrowIfNull(replacement);
+        var entries = LangChainMessages.Turn(replacement);
+        return table.GuardAsync("UpdateItem", async () =>
+        {
+            var history = await ReadHistoryAsync(sessionId, cancellationToken).ConfigureAwait(false);
+            var count = history.Count;
+            if (count < 2
+                || LangChainMessages.Read(history[count - 2], out _) is not { Role: ChatRole.User } user
+                || LangChainMessages.Read(history[count - 1], out _) is not { Role: ChatRole.Assistant } assistant
+                || !new ChatTurn(user, assistant).SameTextAs(expectedLast))
+            {
+                return false;
+            }
+
+            var at = (count - 2).ToString(CultureInfo.InvariantCulture);
+            var next = (count - 1).ToString(CultureInfo.InvariantCulture);
+            if (TextPath(history[count - 2], at) is not { } userPath || TextPath(history[count - 1], next) is not { } assistantPath)
+            {
+                return false; // Content blocks written by another tool: not a turn this store rewrites.
+            }
+
+            var request = new UpdateItemRequest
+            {
+                TableName = table.Name,
+                Key = table.Key(sessionId),
+                UpdateExpression = $"SET #history[{at}] = :user, #history[{next}] = :assistant",
+                // The list's length guards against an append; the old texts against a replacement meanwhile.
+                ConditionExpression = $"size(#history) = :count AND {userPath.Path} = :oldUser AND {assistantPath.Path} = :oldAssistant",
+                ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
+                ExpressionAttributeNames = new Dictionary<string, string>(StringComparer.Ordinal) { ["#history"] = HistoryName },
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue>(StringComparer.Ordinal)
+                {
+                    [":user"] = entries[0],
+                    [":assistant"] = entries[1],
+                    [":oldUser"] = userPath.Value,
+                    [":oldAssistant"] = assistantPath.Value,
+                    [":count"] = new AttributeValue { N = count.ToString(CultureInfo.InvariantCulture) },
+                },
+            };
+            // DynamoDB refuses names an expression does not use.
+            foreach (var (name, value) in new[] { ("#data", "data"), ("#content", "content"), ("#text", "text") })
+            {
+                if (request.ConditionExpression.Contains(name, StringComparison.Ordinal))
+                {
+                    request.ExpressionAttributeNames[name] = value;
+                }
+            }
+
+            if (table.ExpiresAt() is { } expiry)
+            {
+                request.UpdateExpression += ", #expires = :expires";
+                request.ExpressionAttributeNames["#expires"] = table.Options.TimeToLiveAttributeName;
+                request.ExpressionAttributeValues[":expires"] = expiry;
+            }
+
+            try
+            {
+                var response = await table.Client.UpdateItemAsync(request, cancellationToken).ConfigureAwait(false);
+                table.Consumed("UpdateItem", response.ConsumedCapacity);
+                return true;
+            }
+            catch (ConditionalCheckFailedException)
+            {
+                return false;
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>
     /// Deletes the whole item, as LangChain's <c>clear()</c> does in both languages: deleting a session forgets
     /// everything stored under its id. The old item comes back in the same request, so entries ChatBedrock never
     /// showed (tool results, other types) are counted in a warning at no extra cost.
@@ -102,6 +206,18 @@ internal sealed partial class LangChainConversationRepository(StoreTable table) 
                 LogDeletedUnshown(table.Logger, table.Name, history.Count, unshown.Count, LangChainMessages.DescribeTypes(unshown));
             }
         }, cancellationToken);
+
+    /// <summary>Where an entry keeps its text as a string: Python's <c>data.content</c>, else LangChain.js's <c>text</c>.</summary>
+    private static (string Path, AttributeValue Value)? TextPath(AttributeValue entry, string index)
+    {
+        var map = entry.M!;
+        if (map.TryGetValue("data", out var data) && data.M is { } fields && fields.TryGetValue("content", out var content) && content.S is not null)
+        {
+            return ($"#history[{index}].#data.#content", content);
+        }
+
+        return map.TryGetValue("text", out var text) && text.S is not null ? ($"#history[{index}].#text", text) : null;
+    }
 
     private int HistoryNameSize => Encoding.UTF8.GetByteCount(HistoryName);
 

@@ -20,11 +20,36 @@ internal static class LangChainMessages
     public const string AiType = "ai";
     public const string SystemType = "system";
 
+    /// <summary>
+    /// ChatBedrock's own field on a human entry: the turn's idempotency key. Beside <c>type</c> and <c>data</c>
+    /// (all Python reads) and <c>text</c>/<c>additional_kwargs</c>/<c>role</c> (all LangChain.js reads), so
+    /// both ignore it; never inside <c>additional_kwargs</c>, which LangChain passes on to models.
+    /// </summary>
+    public const string RequestIdField = "chatbedrock_request_id";
+
     private static readonly AttributeValue Null = new() { NULL = true };
     private static readonly AttributeValue False = new() { BOOL = false };
 
     /// <summary>A turn as the two list entries LangChain would append: HumanMessage then AIMessage.</summary>
-    public static List<AttributeValue> Turn(ChatTurn turn) => [Human(turn.User.Content), Ai(turn.Assistant.Content, turn.Assistant.Usage)];
+    public static List<AttributeValue> Turn(ChatTurn turn)
+    {
+        var human = Human(turn.User.Content);
+        if (turn.User.RequestId is { } requestId)
+        {
+            human.M[RequestIdField] = new AttributeValue { S = requestId };
+        }
+
+        return [human, Ai(turn.Assistant.Content, turn.Assistant.Usage, turn.Assistant.Interrupted)];
+    }
+
+    /// <summary>
+    /// Where an answer cut short by the client is marked: <c>data.response_metadata.stop_reason</c>, a map both
+    /// LangChains carry through unread (Python keeps it as the message's metadata; LangChain.js reads <c>text</c>).
+    /// </summary>
+    public const string StopReasonField = "stop_reason";
+
+    /// <summary>The value of <see cref="StopReasonField"/> on an interrupted answer.</summary>
+    public const string Interrupted = "interrupted";
 
     /// <summary>A HumanMessage: content, additional_kwargs, response_metadata, type, name, id, example.</summary>
     public static AttributeValue Human(string content) => Entry(HumanType, BaseFields(content, HumanType));
@@ -34,20 +59,25 @@ internal static class LangChainMessages
     /// <c>usage_metadata</c> is LangChain's <c>UsageMetadata</c> (input_tokens counting the whole prompt, as
     /// LangChain's Bedrock models do, with the cache's share in input_token_details) and
     /// <c>response_metadata</c> names the model as both langchain-aws chat models do (<c>model_id</c>,
-    /// <c>model_name</c>); otherwise None, as LangChain writes it.
+    /// <c>model_name</c>); otherwise None, as LangChain writes it. An interrupted answer also carries
+    /// <see cref="StopReasonField"/> in the same <c>response_metadata</c>.
     /// </summary>
-    public static AttributeValue Ai(string content, MessageUsage? usage = null)
+    public static AttributeValue Ai(string content, MessageUsage? usage = null, bool interrupted = false)
     {
         var data = BaseFields(content, AiType);
+        if (interrupted)
+        {
+            data["response_metadata"].M[StopReasonField] = new AttributeValue { S = Interrupted };
+        }
+
         data["tool_calls"] = new AttributeValue { L = [] };
         data["invalid_tool_calls"] = new AttributeValue { L = [] };
         data["usage_metadata"] = usage is null ? Null : UsageMetadata(usage);
         if (usage?.ModelId is { } model)
         {
-            data["response_metadata"] = new AttributeValue
-            {
-                M = new(StringComparer.Ordinal) { ["model_id"] = new AttributeValue { S = model }, ["model_name"] = new AttributeValue { S = model } },
-            };
+            // Added to the same map as the stop reason: neither may replace the other.
+            data["response_metadata"].M["model_id"] = new AttributeValue { S = model };
+            data["response_metadata"].M["model_name"] = new AttributeValue { S = model };
         }
 
         return Entry(AiType, data);
@@ -140,8 +170,15 @@ internal static class LangChainMessages
         }
 
         skippedBecause = null;
-        var usage = role == ChatRole.Assistant && map.TryGetValue("data", out var d) && d.M is { } dataFields ? ReadUsage(dataFields) : null;
-        return new ChatMessage(role.Value, content) { Usage = usage };
+        var usage = role == ChatRole.Assistant && data?.M is { } dataFields ? ReadUsage(dataFields) : null;
+        var interrupted = role == ChatRole.Assistant && data?.M is { } d && d.TryGetValue("response_metadata", out var metadata)
+            && metadata.M is { } m && m.TryGetValue(StopReasonField, out var reason) && reason.S == Interrupted;
+        return new ChatMessage(role.Value, content)
+        {
+            Usage = usage,
+            Interrupted = interrupted,
+            RequestId = role == ChatRole.User && map.TryGetValue(RequestIdField, out var key) ? key.S : null,
+        };
     }
 
     /// <summary>The entries ChatBedrock does not show (see <see cref="Read"/>).</summary>

@@ -23,6 +23,12 @@ internal sealed partial class TurnsConversationRepository(StoreTable table) : IC
     public const string UserAtAttribute = "UserAt";
     public const string AssistantAtAttribute = "AssistantAt";
 
+    /// <summary>Present (true) only on a turn whose answer was cut short by the client; absent on whole answers.</summary>
+    public const string AssistantInterruptedAttribute = "AssistantInterrupted";
+
+    /// <summary>The user's idempotency key for the turn, when it sent one.</summary>
+    public const string RequestIdAttribute = "RequestId";
+
     /// <summary>The counter item's attribute: the last turn number handed out.</summary>
     public const string LastTurnAttribute = "LastTurn";
 
@@ -52,11 +58,76 @@ internal sealed partial class TurnsConversationRepository(StoreTable table) : IC
             var messages = new List<ChatMessage>(items.Count * 2);
             foreach (var item in turnsWanted is null ? items : Enumerable.Reverse(items))
             {
+                var before = messages.Count;
                 AddMessage(messages, item, ChatRole.User, UserAttribute, UserAtAttribute);
+                WithRequestId(messages, before, item);
                 AddMessage(messages, item, ChatRole.Assistant, AssistantAttribute, AssistantAtAttribute);
             }
 
             return (IReadOnlyList<ChatMessage>)messages;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// A page: positions are 2 × turn for the user's message and 2 × turn + 1 for the answer, so a cursor can
+    /// fall between a turn's two messages. One newest-first <c>Query</c> of just enough turns below the cursor
+    /// (<c>Limit</c>, continued with <c>ExclusiveStartKey</c> only when DynamoDB's 1 MB page cut it short).
+    /// </summary>
+    public Task<ConversationPage> LoadPageAsync(SessionId sessionId, int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        PageCursor.ValidateLimit(limit);
+        var before = PageCursor.Parse(cursor) ?? long.MaxValue;
+        var lastTurn = (before - 1) / 2;
+        if (lastTurn < 1)
+        {
+            return Task.FromResult(ConversationPage.Empty);
+        }
+
+        // limit + 1 messages (one more tells whether older ones exist); the newest turn may give only its question.
+        var turnsWanted = (limit / 2) + 2;
+        return table.GuardAsync("Query", async () =>
+        {
+            var page = new PageBuilder(limit);
+            var full = false;
+            Dictionary<string, AttributeValue>? startKey = null;
+            var turns = 0;
+            do
+            {
+                var response = await table.Client.QueryAsync(
+                    new QueryRequest
+                    {
+                        TableName = table.Name,
+                        KeyConditionExpression = "#pk = :id AND #sk BETWEEN :first AND :last",
+                        ExpressionAttributeNames = _keyNames,
+                        ExpressionAttributeValues = new(StringComparer.Ordinal)
+                        {
+                            [":id"] = new AttributeValue { S = sessionId.Value },
+                            [":first"] = Number(CounterKey + 1),
+                            [":last"] = Number(lastTurn),
+                        },
+                        ScanIndexForward = false,
+                        Limit = Math.Max(1, turnsWanted - turns),
+                        ConsistentRead = table.Options.ConsistentRead,
+                        ExclusiveStartKey = startKey,
+                        ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                table.Consumed("Query", response.ConsumedCapacity);
+                foreach (var item in response.Items ?? [])
+                {
+                    turns++;
+                    var number = ParseNumber(item, table.Options.SortKeyName);
+                    full = full
+                        || !AddPaged(page, item, ChatRole.Assistant, AssistantAttribute, AssistantAtAttribute, (2 * number) + 1, before)
+                        || !AddPaged(page, item, ChatRole.User, UserAttribute, UserAtAttribute, 2 * number, before);
+                }
+
+                startKey = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+            }
+            while (startKey is not null && !full);
+
+            // Full: a message was refused, so older ones exist. Otherwise the query ran out of turns.
+            return page.Build(more: full);
         }, cancellationToken);
     }
 
@@ -69,9 +140,15 @@ internal sealed partial class TurnsConversationRepository(StoreTable table) : IC
         item[AssistantAttribute] = new AttributeValue { S = turn.Assistant.Content };
         AddTimestamp(item, UserAtAttribute, turn.User.Timestamp);
         AddTimestamp(item, AssistantAtAttribute, turn.Assistant.Timestamp);
+        AddInterrupted(item, turn.Assistant);
         if (turn.Assistant.Usage is { } usage)
         {
             item[UsageAttributes.UsageAttribute] = UsageAttributes.ToMap(usage);
+        }
+
+        if (turn.User.RequestId is { } requestId)
+        {
+            item[RequestIdAttribute] = new AttributeValue { S = requestId };
         }
 
         var expiry = table.ExpiresAt();
@@ -100,6 +177,69 @@ internal sealed partial class TurnsConversationRepository(StoreTable table) : IC
                 // Only when the counter is behind the turns (a writer without it, or a lost counter).
                 LogTurnTaken(table.Logger, number, sessionId.LogHandle);
                 number = await CatchUpAsync(sessionId, number, expiry, cancellationToken).ConfigureAwait(false);
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Overwrites the newest turn's item, conditional on it still holding the expected texts, so of two concurrent
+    /// replacements one wins. A turn appended meanwhile gets the next number and is kept: the replacement then took
+    /// effect before it, as if it had come first (DynamoDB Local's emulator has no transactions to check the counter too).
+    /// </summary>
+    public Task<bool> ReplaceLastTurnAsync(SessionId sessionId, ChatTurn expectedLast, ChatTurn replacement, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(expectedLast);
+        ArgumentNullException.ThrowIfNull(replacement);
+        return table.GuardAsync("PutItem", async () =>
+        {
+            var newest = await QueryAsync(sessionId, 1, projection: null, withCounter: false, cancellationToken).ConfigureAwait(false);
+            if (newest.Count == 0 || !newest[0].TryGetValue(UserAttribute, out var user) || !newest[0].TryGetValue(AssistantAttribute, out var assistant)
+                || user.S != expectedLast.User.Content || assistant.S != expectedLast.Assistant.Content)
+            {
+                return false;
+            }
+
+            var item = table.Key(sessionId);
+            item[table.Options.SortKeyName] = newest[0][table.Options.SortKeyName];
+            item[UserAttribute] = new AttributeValue { S = replacement.User.Content };
+            item[AssistantAttribute] = new AttributeValue { S = replacement.Assistant.Content };
+            AddTimestamp(item, UserAtAttribute, replacement.User.Timestamp);
+            AddTimestamp(item, AssistantAtAttribute, replacement.Assistant.Timestamp);
+            AddInterrupted(item, replacement.Assistant);
+            if (replacement.Assistant.Usage is { } usage)
+            {
+                item[UsageAttributes.UsageAttribute] = UsageAttributes.ToMap(usage);
+            }
+
+            if (table.ExpiresAt() is { } expiry)
+            {
+                item[table.Options.TimeToLiveAttributeName] = expiry;
+            }
+
+            if (ItemSize.Of(item) > ItemSize.Limit)
+            {
+                throw table.TurnTooLarge();
+            }
+
+            try
+            {
+                var response = await table.Client.PutItemAsync(
+                    new PutItemRequest
+                    {
+                        TableName = table.Name,
+                        Item = item,
+                        ConditionExpression = "#user = :user AND #assistant = :assistant",
+                        ExpressionAttributeNames = new(StringComparer.Ordinal) { ["#user"] = UserAttribute, ["#assistant"] = AssistantAttribute },
+                        ExpressionAttributeValues = new(StringComparer.Ordinal) { [":user"] = user, [":assistant"] = assistant },
+                        ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                table.Consumed("PutItem", response.ConsumedCapacity);
+                return true;
+            }
+            catch (ConditionalCheckFailedException)
+            {
+                return false;
             }
         }, cancellationToken);
     }
@@ -263,16 +403,48 @@ internal sealed partial class TurnsConversationRepository(StoreTable table) : IC
         }
     }
 
+    private static void AddInterrupted(Dictionary<string, AttributeValue> item, ChatMessage assistant)
+    {
+        if (assistant.Interrupted)
+        {
+            item[AssistantInterruptedAttribute] = new AttributeValue { BOOL = true };
+        }
+    }
+
     private static void AddMessage(List<ChatMessage> messages, Dictionary<string, AttributeValue> item, ChatRole role, string textName, string timeName)
     {
         if (item.TryGetValue(textName, out var text) && text.S is { } content)
         {
             DateTimeOffset? at = item.TryGetValue(timeName, out var time)
                 && DateTimeOffset.TryParse(time.S, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed) ? parsed : null;
+            var interrupted = role == ChatRole.Assistant && item.TryGetValue(AssistantInterruptedAttribute, out var flag) && flag.BOOL == true;
             messages.Add(new ChatMessage(role, content, at)
             {
+                Interrupted = interrupted,
                 Usage = role == ChatRole.Assistant ? UsageAttributes.FromMap(item.GetValueOrDefault(UsageAttributes.UsageAttribute)) : null,
             });
+        }
+    }
+
+    /// <summary>Offers one message of a turn to the page; false when the page refused it (it is full).</summary>
+    private static bool AddPaged(PageBuilder page, Dictionary<string, AttributeValue> item, ChatRole role, string textName, string timeName, long position, long before)
+    {
+        var one = new List<ChatMessage>(1);
+        AddMessage(one, item, role, textName, timeName);
+        if (role == ChatRole.User)
+        {
+            WithRequestId(one, 0, item);
+        }
+
+        return one.Count == 0 || position >= before || page.TryAdd(one[0], PageCursor.Format(position));
+    }
+
+    /// <summary>Gives the user message just added (if one was: the count grew past <paramref name="before"/>) the turn's idempotency key.</summary>
+    private static void WithRequestId(List<ChatMessage> messages, int before, Dictionary<string, AttributeValue> item)
+    {
+        if (messages.Count > before && messages[^1].Role == ChatRole.User && item.TryGetValue(RequestIdAttribute, out var key) && key.S is { } requestId)
+        {
+            messages[^1] = messages[^1] with { RequestId = requestId };
         }
     }
 

@@ -91,11 +91,9 @@ internal sealed partial class SqliteConversationRepository
     /// <summary>Adds the usage columns to a file written before them, and the summaries table; does nothing the second time.</summary>
     private static async Task MigrateUsageAsync(SqliteCommand command, CancellationToken cancellationToken)
     {
-        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('messages') WHERE name = 'input_tokens';";
-        if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        foreach (var column in UsageColumns)
         {
-            command.CommandText = string.Concat(UsageColumns.Select(c => $"ALTER TABLE messages ADD COLUMN {c};"));
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await AddColumnOnceAsync(command, column[..column.IndexOf(' ', StringComparison.Ordinal)], $"ALTER TABLE messages ADD COLUMN {column};", cancellationToken).ConfigureAwait(false);
         }
 
         command.CommandText = CreateSummaries;

@@ -1,3 +1,4 @@
+// Over 250 lines: every statement of the store, with its transaction and its one migration step, in one place (ADR 0040).
 using System.Globalization;
 using ChatBedrock.Application;
 using ChatBedrock.Domain;
@@ -34,19 +35,43 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
 
     // The primary key's index serves the newest-N read: a backward range scan of one session, then re-ordered.
     private const string SelectNewest = """
-        SELECT role, content, created_at, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, model_id FROM (
-            SELECT sequence, role, content, created_at, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, model_id FROM messages
+        SELECT role, content, created_at, interrupted, request_id, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, model_id FROM (
+            SELECT sequence, role, content, created_at, interrupted, request_id, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, model_id FROM messages
             WHERE session_id = $session ORDER BY sequence DESC LIMIT $limit
         ) ORDER BY sequence;
         """;
 
+    // Keyset paging on the primary key: a backward range scan from the cursor, one row more than the page to
+    // learn whether older rows exist; never an OFFSET, so a deep page costs what the first does.
+    private const string SelectPage = """
+        SELECT sequence, role, content, created_at, request_id, interrupted, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, model_id FROM messages
+        WHERE session_id = $session AND sequence < $before ORDER BY sequence DESC LIMIT $limit;
+        """;
+
+    // Added after schema 1 shipped: a nullable column older code ignores, so the version stays 1.
+    private const string AddRequestIdColumn = "ALTER TABLE messages ADD COLUMN request_id TEXT;";
+
     // Both messages in one statement; the next sequence is read under the write lock BEGIN IMMEDIATE took.
     private const string InsertTurn = """
         WITH next (sequence) AS (SELECT COALESCE(MAX(sequence) + 1, 0) FROM messages WHERE session_id = $session)
-        INSERT INTO messages (session_id, sequence, role, content, created_at, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, model_id)
-        SELECT $session, sequence, $userRole, $userContent, $userTime, $userInput, $userOutput, $userCacheRead, $userCacheWrite, $userModel FROM next
+        INSERT INTO messages (session_id, sequence, role, content, created_at, interrupted, request_id, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, model_id)
+        SELECT $session, sequence, $userRole, $userContent, $userTime, $userInterrupted, $userRequestId, $userInput, $userOutput, $userCacheRead, $userCacheWrite, $userModel FROM next
         UNION ALL
-        SELECT $session, sequence + 1, $assistantRole, $assistantContent, $assistantTime, $assistantInput, $assistantOutput, $assistantCacheRead, $assistantCacheWrite, $assistantModel FROM next;
+        SELECT $session, sequence + 1, $assistantRole, $assistantContent, $assistantTime, $assistantInterrupted, $assistantRequestId, $assistantInput, $assistantOutput, $assistantCacheRead, $assistantCacheWrite, $assistantModel FROM next;
+        """;
+
+    // Added after schema version 1 as a nullable column (NULL: a whole answer), so files written before it and
+    // the versions that wrote them go on working; no version bump is needed for an additive column.
+    private const string AddInterrupted = "ALTER TABLE messages ADD COLUMN interrupted INTEGER;";
+
+    private const string SelectLastTurn = """
+        SELECT sequence, role, content FROM messages WHERE session_id = $session ORDER BY sequence DESC LIMIT 2;
+        """;
+
+    private const string UpdateMessage = """
+        UPDATE messages SET content = $content, created_at = $time, interrupted = $interrupted,
+            input_tokens = $Input, output_tokens = $Output, cache_read_tokens = $CacheRead, cache_write_tokens = $CacheWrite, model_id = $Model
+        WHERE session_id = $session AND sequence = $sequence;
         """;
 
     private readonly string _connectionString;
@@ -96,10 +121,62 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
                         messages.Add(new ChatMessage(
                             ParseRole(reader.GetString(0)),
                             reader.GetString(1),
-                            reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))) { Usage = ReadUsage(reader, 3) });
+                            reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)))
+                        {
+                            Interrupted = !reader.IsDBNull(3) && reader.GetInt64(3) != 0,
+                            RequestId = reader.IsDBNull(4) ? null : reader.GetString(4),
+                            Usage = ReadUsage(reader, 5),
+                        });
                     }
 
                     return messages;
+                }
+            }
+        }
+        catch (SqliteException e)
+        {
+            throw Unavailable("read the history", e);
+        }
+    }
+
+    public async Task<ConversationPage> LoadPageAsync(SessionId sessionId, int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        PageCursor.ValidateLimit(limit);
+        var before = PageCursor.Parse(cursor) ?? long.MaxValue;
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = SelectPage;
+                command.Parameters.AddWithValue("$session", sessionId.Value);
+                command.Parameters.AddWithValue("$before", before);
+                command.Parameters.AddWithValue("$limit", limit + 1);
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    // Rows stream from the reader: the page's character budget stops reading, not only keeping.
+                    var page = new PageBuilder(limit);
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        var message = new ChatMessage(
+                            ParseRole(reader.GetString(1)),
+                            reader.GetString(2),
+                            reader.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)))
+                        {
+                            RequestId = reader.IsDBNull(4) ? null : reader.GetString(4),
+                            Interrupted = !reader.IsDBNull(5) && reader.GetInt64(5) != 0,
+                            Usage = ReadUsage(reader, 6),
+                        };
+                        if (!page.TryAdd(message, PageCursor.Format(reader.GetInt64(0))))
+                        {
+                            return page.Build(more: true);
+                        }
+                    }
+
+                    return page.Build(more: false);
                 }
             }
         }
@@ -122,6 +199,57 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
             AddMessage(command, "$assistant", turn.Assistant);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> ReplaceLastTurnAsync(SessionId sessionId, ChatTurn expectedLast, ChatTurn replacement, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(expectedLast);
+        ArgumentNullException.ThrowIfNull(replacement);
+        var replaced = false;
+        // Read and update in one BEGIN IMMEDIATE transaction: no append can come between the check and the write.
+        await WriteAsync("replace the last turn", async (connection, transaction) =>
+        {
+            var last = new List<(long Sequence, string Role, string Content)>(2);
+            using (var read = connection.CreateCommand())
+            {
+                read.Transaction = transaction;
+                read.CommandText = SelectLastTurn;
+                read.Parameters.AddWithValue("$session", sessionId.Value);
+                var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        last.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
+                    }
+                }
+            }
+
+            if (last.Count < 2 || last[1].Role != "user" || last[0].Role != "assistant"
+                || last[1].Content != expectedLast.User.Content || last[0].Content != expectedLast.Assistant.Content)
+            {
+                return;
+            }
+
+            await UpdateAsync(last[1].Sequence, replacement.User).ConfigureAwait(false);
+            await UpdateAsync(last[0].Sequence, replacement.Assistant).ConfigureAwait(false);
+            replaced = true;
+
+            async Task UpdateAsync(long sequence, ChatMessage message)
+            {
+                using var update = connection.CreateCommand();
+                update.Transaction = transaction;
+                update.CommandText = UpdateMessage;
+                update.Parameters.AddWithValue("$session", sessionId.Value);
+                update.Parameters.AddWithValue("$sequence", sequence);
+                update.Parameters.AddWithValue("$content", message.Content);
+                update.Parameters.AddWithValue("$time", message.Timestamp is { } time ? time.ToUnixTimeMilliseconds() : DBNull.Value);
+                update.Parameters.AddWithValue("$interrupted", message.Interrupted ? 1 : DBNull.Value);
+                AddUsage(update, "$", message.Usage);
+                await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return replaced;
     }
 
     public async Task DeleteAsync(SessionId sessionId, CancellationToken cancellationToken)
@@ -257,8 +385,25 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
 
         command.CommandText = CreateSchema + string.Create(CultureInfo.InvariantCulture, $"PRAGMA user_version = {SchemaVersion};");
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await AddColumnOnceAsync(command, "interrupted", AddInterrupted, cancellationToken).ConfigureAwait(false);
+        await AddColumnOnceAsync(command, "request_id", AddRequestIdColumn, cancellationToken).ConfigureAwait(false);
         await MigrateUsageAsync(command, cancellationToken).ConfigureAwait(false);
         transaction.Commit();
+    }
+
+    /// <summary>An idempotent migration step: adds a column unless the table has it (SQLite has no ADD COLUMN IF NOT EXISTS).</summary>
+    private static async Task AddColumnOnceAsync(SqliteCommand command, string column, string alter, CancellationToken cancellationToken)
+    {
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('messages') WHERE name = $column;";
+        command.Parameters.Clear();
+        command.Parameters.AddWithValue("$column", column);
+        var present = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0;
+        command.Parameters.Clear();
+        if (!present)
+        {
+            command.CommandText = alter;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static void AddMessage(SqliteCommand command, string prefix, ChatMessage message)
@@ -266,6 +411,8 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
         command.Parameters.AddWithValue(prefix + "Role", ChatRoles.Name(message.Role));
         command.Parameters.AddWithValue(prefix + "Content", message.Content);
         command.Parameters.AddWithValue(prefix + "Time", message.Timestamp is { } time ? time.ToUnixTimeMilliseconds() : DBNull.Value);
+        command.Parameters.AddWithValue(prefix + "Interrupted", message.Interrupted ? 1 : DBNull.Value);
+        command.Parameters.AddWithValue(prefix + "RequestId", message.RequestId is { } requestId ? requestId : DBNull.Value);
         AddUsage(command, prefix, message.Usage);
     }
 

@@ -47,6 +47,12 @@ public sealed class ConversationOptions
     /// None by default: no cost is shown. See <see cref="UsagePrices"/>.
     /// </summary>
     public string? Prices { get; set; }
+
+    /// <summary>
+    /// After a new conversation's first answer, ask the model for a short title (one small extra call), returned as
+    /// the reply's <c>title</c>. Off by default.
+    /// </summary>
+    public bool ProposeTitles { get; set; }
 }
 
 internal sealed class ConversationOptionsValidator : IValidateOptions<ConversationOptions>

@@ -15,8 +15,28 @@ public interface IConversationRepository
     /// </summary>
     Task<IReadOnlyList<ChatMessage>> LoadAsync(SessionId sessionId, int? newestLimit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Loads one page: the newest <paramref name="limit"/> messages (at most) before <paramref name="cursor"/>
+    /// (null: the newest), oldest first, each with its cursor, and where the older messages continue. A store
+    /// reads only that page; a cursor it did not hand out is <see cref="ChatErrorCode.CursorInvalid"/>. The
+    /// default reads the whole history and slices it: only for stores that hold it in one piece anyway.
+    /// </summary>
+    async Task<ConversationPage> LoadPageAsync(SessionId sessionId, int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        PageCursor.ValidateLimit(limit);
+        PageCursor.Parse(cursor); // refused before any read
+        return PageCursor.Slice(await LoadAsync(sessionId, null, cancellationToken).ConfigureAwait(false), limit, cursor);
+    }
+
     /// <summary>Appends one completed turn atomically: both messages or neither, adjacent, after every earlier turn.</summary>
     Task AppendTurnAsync(SessionId sessionId, ChatTurn turn, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces the session's last turn with <paramref name="replacement"/> atomically, only while that last turn is
+    /// still <paramref name="expectedLast"/> (same roles and texts): a turn appended or replaced meanwhile makes it
+    /// return false and change nothing, so a regenerate never overwrites an answer it did not see.
+    /// </summary>
+    Task<bool> ReplaceLastTurnAsync(SessionId sessionId, ChatTurn expectedLast, ChatTurn replacement, CancellationToken cancellationToken);
 
     /// <summary>Deletes a session's messages. Deleting an unknown session is not an error.</summary>
     Task DeleteAsync(SessionId sessionId, CancellationToken cancellationToken);

@@ -70,6 +70,9 @@ public static class StopReasons
 
     /// <summary>A guardrail blocked the input or the answer; the text is the guardrail's configured message.</summary>
     public const string GuardrailIntervened = "guardrail_intervened";
+
+    /// <summary>Not the model's: the client stopped reading (the page's Stop, a closed tab) and what had arrived was kept.</summary>
+    public const string Interrupted = "interrupted";
 }
 
 /// <summary>A complete answer.</summary>

@@ -12,6 +12,9 @@ public sealed class ModelResponseBuilder
     private readonly StringBuilder _text = new();
     private ModelStreamEnd? _end;
 
+    /// <summary>The text received so far: what is kept of an answer the client stopped.</summary>
+    public string TextSoFar => _text.ToString();
+
     /// <summary>Adds one update of the stream, in order.</summary>
     public void Add(ModelStreamUpdate update)
     {

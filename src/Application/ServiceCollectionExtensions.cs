@@ -9,7 +9,7 @@ public static class ChatBedrockApplicationServiceCollectionExtensions
 {
     /// <summary>
     /// Registers every use case (<see cref="ContinueConversation"/> with its options, validated at start-up;
-    /// <see cref="ReadConversation"/>, <see cref="ReadConversationUsage"/>, <see cref="DeleteConversation"/>, <see cref="GetServiceStatus"/>) and
+    /// <see cref="ReadConversation"/>, <see cref="ReadConversationUsage"/>, <see cref="DeleteConversation"/>, <see cref="GetServiceStatus"/>, <see cref="RedoLastTurn"/>, <see cref="ImportConversation"/>) and
     /// <see cref="TimeProvider.System"/> when no time provider is registered. Calling it again only adds
     /// <paramref name="configure"/>. A model and a repository must be registered separately.
     /// </summary>
@@ -25,6 +25,8 @@ public static class ChatBedrockApplicationServiceCollectionExtensions
         services.TryAddSingleton<ReadConversationUsage>();
         services.TryAddSingleton<DeleteConversation>();
         services.TryAddSingleton<GetServiceStatus>();
+        services.TryAddSingleton<RedoLastTurn>();
+        services.TryAddSingleton<ImportConversation>();
         return services;
     }
 

@@ -45,4 +45,29 @@ public enum ChatErrorCode
 
     /// <summary>The conversation store cannot be used (missing table, denied, throttled, unreachable).</summary>
     StoreUnavailable,
+
+    /// <summary>The session has no stored turn where one is needed (e.g. to regenerate its last answer).</summary>
+    SessionNotFound,
+
+    /// <summary>The session's last turn changed meanwhile (another turn arrived); read it again and retry.</summary>
+    TurnChanged,
+    /// <summary>A browser on another site sent a request that runs a turn or reads or changes a session.</summary>
+    CrossSiteRequestRefused,
+
+    /// <summary>The request body is not of a media type the host reads (a turn's body must be <c>application/json</c>).</summary>
+    UnsupportedMediaType,
+
+    /// <summary>The host is at its limit of concurrent work; retrying later may succeed.</summary>
+    ServerBusy,
+    /// <summary>A page size (<c>limit</c>) that is not a whole number from 1 to the maximum.</summary>
+    LimitInvalid,
+
+    /// <summary>A paging cursor (<c>before</c>) that no answer handed out.</summary>
+    CursorInvalid,
+
+    /// <summary>An idempotency key (<c>Idempotency-Key</c> or <c>request_id</c>) that is not 1–128 printable ASCII characters.</summary>
+    RequestIdInvalid,
+
+    /// <summary>An idempotency key that a stored turn of the session already used for other input.</summary>
+    RequestIdReused,
 }

@@ -27,5 +27,5 @@ public sealed class ChatException : Exception
 
     /// <summary>Whether the same request may succeed when sent again unchanged.</summary>
     public bool IsTransient => Code is ChatErrorCode.ModelThrottled or ChatErrorCode.ModelUnavailable
-        or ChatErrorCode.ModelTimeout or ChatErrorCode.StoreUnavailable;
+        or ChatErrorCode.ModelTimeout or ChatErrorCode.StoreUnavailable or ChatErrorCode.ServerBusy;
 }

@@ -44,6 +44,18 @@ public sealed record ChatMessage(ChatRole Role, string Content, DateTimeOffset? 
     /// <summary>For an assistant answer, the tokens and model that produced it; null when not known (older or foreign entries).</summary>
     public MessageUsage? Usage { get; init; }
 
+    /// <summary>
+    /// An assistant message cut short because the client stopped reading (the page's Stop, a closed tab): the
+    /// text that had arrived, kept so the conversation goes on from it, marked so it is not taken for a whole answer.
+    /// </summary>
+    public bool Interrupted { get; init; }
+
+    /// <summary>
+    /// On a user message: the client's idempotency key for the turn it started (the rule is
+    /// <see cref="RequestIds"/>), so a repeated turn is answered from the store; null when the client sent none.
+    /// </summary>
+    public string? RequestId { get; init; }
+
     public static ChatMessage User(string content, DateTimeOffset? timestamp = null) => new(ChatRole.User, content, timestamp);
 
     public static ChatMessage Assistant(string content, DateTimeOffset? timestamp = null) => new(ChatRole.Assistant, content, timestamp);
@@ -70,4 +82,12 @@ public sealed record ChatTurn
     public ChatMessage User { get; }
 
     public ChatMessage Assistant { get; }
+
+    /// <summary>Whether <paramref name="other"/> holds the same two texts: how a store recognises the turn a caller last saw.</summary>
+    public bool SameTextAs(ChatTurn other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return string.Equals(User.Content, other.User.Content, StringComparison.Ordinal)
+            && string.Equals(Assistant.Content, other.Assistant.Content, StringComparison.Ordinal);
+    }
 }

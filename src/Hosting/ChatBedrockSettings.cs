@@ -32,6 +32,9 @@ public sealed record ChatBedrockSettings
     /// <summary><c>CHAT_MAX_INPUT_CHARS</c>; null keeps the use case's default (16,000).</summary>
     public int? MaxInputChars { get; init; }
 
+    /// <summary><c>CHAT_PROPOSE_TITLES</c>: after a new chat's first answer, ask the model for a short title (off by default).</summary>
+    public bool ProposeTitles { get; init; }
+
     /// <summary><c>CHAT_TABLE_NAME</c>: the DynamoDB table.</summary>
     public string TableName { get; init; } = DefaultTableName;
 
@@ -111,6 +114,7 @@ public sealed record ChatBedrockSettings
             }) ?? DynamoDbStoreLayout.LangChain,
             StoreTimeToLive = Parse(Named("CHAT_STORE_TTL_SECONDS", "CHAT_HISTORY_TTL_SECONDS"), "a whole number of seconds from 1", s =>
                 long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v is >= 1 and <= 10L * 366 * 24 * 3600 ? TimeSpan.FromSeconds(v) : (TimeSpan?)null),
+            ProposeTitles = Parse("CHAT_PROPOSE_TITLES", "'true' or 'false'", s => bool.TryParse(s, out var v) ? v : (bool?)null) ?? false,
             Streaming = Parse("CHAT_STREAMING", "'true' or 'false'", s => bool.TryParse(s, out var v) ? v : (bool?)null) ?? false,
             CorsAllowedOrigins = Text("CHAT_CORS_ALLOWED_ORIGINS")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [],
             PromptCache = Parse("CHAT_PROMPT_CACHE", "'auto', 'on' or 'off'", s => s.ToUpperInvariant() switch

@@ -64,6 +64,7 @@ public static class ChatBedrockHostingServiceCollectionExtensions
             o.SummaryInstruction = settings.SummaryInstruction ?? o.SummaryInstruction;
             o.SummaryMaxTokens = settings.SummaryMaxTokens ?? o.SummaryMaxTokens;
             o.Prices = settings.Prices ?? o.Prices;
+            o.ProposeTitles |= settings.ProposeTitles;
         });
         services.AddChatHttp(o =>
         {

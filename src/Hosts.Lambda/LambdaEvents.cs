@@ -8,6 +8,8 @@ namespace ChatBedrock.Hosts.Lambda;
 /// <summary>Tells Function URL events from direct invocations and turns both into HTTP requests.</summary>
 internal static class LambdaEvents
 {
+    private static readonly KeyValuePair<string, string>[] DirectHeaders = [new("content-type", "application/json")];
+
     /// <summary>
     /// True for an HTTP event: a Function URL (payload 2.0) event, or a hand-made one carrying
     /// <c>queryStringParameters</c> as the seed reads them. Anything else is a direct invocation.
@@ -64,11 +66,26 @@ internal static class LambdaEvents
             throw new ChatException(ChatErrorCode.RequestInvalid, "The Function URL event is malformed.");
         }
 
+        // The seed's hand-made event ({"queryStringParameters": ...}, no requestContext, no rawPath) is its GET /.
+        // Any other event must say what it asks for: one lacking its method or path is refused, never guessed.
+        var handMade = e.RequestContext is null && e.RawPath is null;
+        var method = handMade ? "GET" : e.RequestContext?.Http?.Method;
+        var path = handMade ? "/" : e.RawPath;
+        if (string.IsNullOrWhiteSpace(method))
+        {
+            throw new ChatException(ChatErrorCode.RequestInvalid, "The Function URL event has no requestContext.http.method.");
+        }
+
+        if (path is null || !path.StartsWith('/'))
+        {
+            throw new ChatException(ChatErrorCode.RequestInvalid, "The Function URL event has no rawPath starting with '/'.");
+        }
+
         var headers = Headers(e);
         var query = e.RawQueryString ?? string.Join('&', (e.QueryStringParameters ?? [])
             .Where(p => p.Value is not null)
             .Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value!)}"));
-        return new ChatHttpRequest(e.RequestContext?.Http?.Method ?? "GET", e.RawPath ?? "/", query, headers, Body(e));
+        return new ChatHttpRequest(method, path, query, headers, Body(e));
     }
 
     /// <summary>
@@ -88,8 +105,12 @@ internal static class LambdaEvents
         }
     }
 
-    /// <summary>A direct invocation is the seed's event <c>{"input_text", "session_id"}</c>: the same as <c>POST /</c> with it as body.</summary>
-    public static ChatHttpRequest FromDirectInvocation(byte[] payload) => new("POST", "/", body: payload);
+    /// <summary>
+    /// A direct invocation is the seed's event <c>{"input_text", "session_id"}</c>: the same as <c>POST /</c> with it as
+    /// body. Lambda's Invoke payload is JSON by contract, so it is sent as such; no browser can invoke a function
+    /// directly, so it carries no Fetch Metadata and the cross-site rule lets it through.
+    /// </summary>
+    public static ChatHttpRequest FromDirectInvocation(byte[] payload) => new("POST", "/", headers: DirectHeaders, body: payload);
 
     private static KeyValuePair<string, string>[] Headers(FunctionUrlRequest e) =>
         [.. (e.Headers ?? []).Where(h => h.Value is not null).Select(h => new KeyValuePair<string, string>(h.Key, h.Value!))];

@@ -46,6 +46,11 @@ internal static partial class LocalHost
                                              which model answers (default auto: Bedrock when AWS credentials
                                              resolve, else the local model; CHAT_MODEL_PROVIDER)
           --model <path.gguf>                the local model's file (default: download Qwen2.5-0.5B-Instruct once)
+          --allowed-hosts <name,...>         further Host names to answer to, or * for any (default: loopback
+                                             names and the --urls hosts; CHAT_ALLOWED_HOSTS)
+          --max-connections <n>              open connections at most (default 100; CHAT_MAX_CONNECTIONS)
+          --max-concurrent-turns <n>         turns at once; more are answered 503 (default 16;
+                                             CHAT_MAX_CONCURRENT_TURNS)
           --<Section>:<Key> <value>          any other setting, e.g. --Sqlite:DatabasePath ./history.db
 
         The CHAT_* environment variables of the Lambda host apply too (CHAT_MODEL_ID, CHAT_MODEL_REGION, ...).
@@ -57,6 +62,9 @@ internal static partial class LocalHost
         ["--store"] = StoreVariable,
         ["--model-provider"] = ModelProviderVariable,
         ["--model"] = "LlamaSharp:ModelPath",
+        ["--allowed-hosts"] = LocalLimits.AllowedHostsVariable,
+        ["--max-connections"] = LocalLimits.MaxConnectionsVariable,
+        ["--max-concurrent-turns"] = LocalLimits.MaxConcurrentTurnsVariable,
     };
 
     private static readonly Dictionary<string, Action<IServiceCollection, IConfiguration, ChatBedrockSettings>> Stores = new(StringComparer.OrdinalIgnoreCase)
@@ -85,14 +93,20 @@ internal static partial class LocalHost
         }
 
         var configuration = builder.Configuration;
-        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, configuration[WebHostDefaults.ServerUrlsKey] ?? DefaultUrl);
+        var urls = configuration[WebHostDefaults.ServerUrlsKey] ?? DefaultUrl;
+        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, urls);
         builder.Logging
             .AddSimpleConsole(o => (o.SingleLine, o.TimestampFormat) = (true, "HH:mm:ss "))
             .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
             .AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
 
         var providers = new ModelProviders(options.ModelProviders);
-        var (settings, store, providerName) = ReadSettings(configuration, providers);
+        var (settings, store, providerName, limits) = ReadSettings(configuration, providers, urls);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxConcurrentConnections = limits.MaxConnections;
+        });
         var context = new ModelProviderContext(configuration, settings);
         var choice = await providers.ChooseAsync(providerName, context, cancellationToken).ConfigureAwait(false);
 
@@ -102,7 +116,16 @@ internal static partial class LocalHost
         Stores[store](services, configuration, settings);
         services.AddChatBedrockCore(settings);
         services.Configure<ConversationOptions>(configuration.GetSection(ConversationOptions.SectionName));
-        services.AddSingleton<ChatHttpEndpoint>();
+        services.Configure<ChatHttpOptions>(o =>
+        {
+            o.MaxConcurrentTurns = limits.MaxConcurrentTurns;
+            foreach (var host in limits.Hosts)
+            {
+                o.AllowedHosts.Add(host);
+            }
+        });
+        services.Configure<ChatHttpOptions>(configuration.GetSection(ChatHttpOptions.SectionName));
+        services.AddSingleton(limits);
 
         var app = builder.Build();
         try
@@ -116,15 +139,17 @@ internal static partial class LocalHost
             throw;
         }
 
-        app.Run(app.Services.GetRequiredService<ChatHttpEndpoint>().HandleAsync);
+        app.MapChatBedrock();
         return app;
     }
 
-    private static (ChatBedrockSettings Settings, string Store, string ModelProvider) ReadSettings(ConfigurationManager configuration, ModelProviders providers)
+    private static (ChatBedrockSettings Settings, string Store, string ModelProvider, LocalLimits Limits) ReadSettings(
+        ConfigurationManager configuration, ModelProviders providers, string urls)
     {
         var problems = new List<string>();
         var store = Choice(StoreVariable, "--store", DefaultStore, Stores.Keys.ToList());
         var provider = Choice(ModelProviderVariable, "--model-provider", ModelProviders.Auto, providers.Names);
+        var limits = LocalLimits.Read(configuration, urls, problems);
         ChatBedrockSettings? settings = null;
         try
         {
@@ -135,7 +160,7 @@ internal static partial class LocalHost
             problems.InsertRange(0, invalid.Problems);
         }
 
-        return problems.Count == 0 ? (settings!, store, provider) : throw new ChatConfigurationException(problems);
+        return problems.Count == 0 ? (settings!, store, provider, limits) : throw new ChatConfigurationException(problems);
 
         string Choice(string variable, string option, string fallback, IReadOnlyList<string> allowed)
         {

@@ -36,12 +36,19 @@ public sealed record ChatHttpError(int StatusCode, string Type, string Message, 
     {
         ChatErrorCode.InputMissing or ChatErrorCode.InputInvalid or ChatErrorCode.SessionIdInvalid
             or ChatErrorCode.RequestInvalid or ChatErrorCode.ModelInvalidRequest => Expose(400, exception),
+        ChatErrorCode.CrossSiteRequestRefused => Expose(403, exception),
+        ChatErrorCode.LimitInvalid or ChatErrorCode.CursorInvalid or ChatErrorCode.RequestIdInvalid => Expose(400, exception),
+        ChatErrorCode.RequestIdReused => Expose(409, exception),
         ChatErrorCode.InputTooLong or ChatErrorCode.RequestTooLarge => Expose(413, exception),
+        ChatErrorCode.UnsupportedMediaType => Expose(415, exception),
         ChatErrorCode.ModelThrottled => Expose(429, exception) with { RetryAfter = exception.RetryAfter ?? DefaultRetryAfter },
         ChatErrorCode.ModelAccessDenied or ChatErrorCode.ModelNotFound or ChatErrorCode.ModelUnavailable => Expose(502, exception),
         // Not an upstream failure but this deployment's own configuration: the service is unavailable until fixed.
         ChatErrorCode.ModelNotConfigured or ChatErrorCode.StoreUnavailable => Expose(503, exception),
+        ChatErrorCode.ServerBusy => Expose(503, exception) with { RetryAfter = exception.RetryAfter ?? DefaultRetryAfter },
         ChatErrorCode.ModelTimeout => Expose(504, exception),
+        ChatErrorCode.SessionNotFound => Expose(404, exception),
+        ChatErrorCode.TurnChanged => Expose(409, exception),
         _ => Internal(),
     };
 

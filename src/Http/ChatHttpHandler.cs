@@ -16,12 +16,14 @@ public sealed class ChatHttpHandler
     private readonly ChatRouteTable _routes;
     private readonly ChatResponseWriter _writer;
     private readonly ChatHttpOptions _options;
+    private readonly CrossSitePolicy _crossSite;
 
     internal ChatHttpHandler(ChatRouteTable routes, ChatResponseWriter writer, IOptions<ChatHttpOptions> options)
     {
         _routes = routes;
         _writer = writer;
         _options = options.Value;
+        _crossSite = new CrossSitePolicy(_options);
     }
 
     /// <summary>The largest request body accepted; a host may stop reading a body past it.</summary>
@@ -38,10 +40,23 @@ public sealed class ChatHttpHandler
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(response);
         var origin = request.Header("origin");
+        if (!HostAllowed(request.Header("host")))
+        {
+            var misdirected = new ChatException(
+                ChatErrorCode.RequestInvalid,
+                "This server does not answer to the host name in the request's Host header. Add the name with --allowed-hosts (CHAT_ALLOWED_HOSTS).");
+            return await HandleUnreadableAsync(request.Method, request.Path, request.Headers, misdirected, response, cancellationToken).ConfigureAwait(false);
+        }
+
         if (request.Method == "OPTIONS")
         {
             await _writer.WritePreflightAsync(new ChatExchange(response, request.Method, _routes.NameOf(request.Path), origin, cancellationToken), _routes.AllowedMethods).ConfigureAwait(false);
             return null;
+        }
+
+        if (request.Method == "HEAD")
+        {
+            response = new HeadResponse(response);
         }
 
         var match = _routes.Match(request);
@@ -51,6 +66,13 @@ public sealed class ChatHttpHandler
             return match.Allow is null
                 ? await _writer.WriteErrorAsync(exchange, ChatHttpError.NotFound()).ConfigureAwait(false)
                 : await _writer.WriteErrorAsync(exchange, ChatHttpError.MethodNotAllowed(match.Allow), match.Allow).ConfigureAwait(false);
+        }
+
+        if (match.Route.OwnSiteOnly && !_crossSite.Allows(request))
+        {
+            return await _writer.WriteErrorAsync(exchange, new ChatException(
+                ChatErrorCode.CrossSiteRequestRefused,
+                "This request came from a page of another site. Turns and sessions are answered only to this site's own page and to the origins configured in CHAT_CORS_ALLOWED_ORIGINS.")).ConfigureAwait(false);
         }
 
         try
@@ -89,5 +111,34 @@ public sealed class ChatHttpHandler
         var origin = headers?.FirstOrDefault(h => h.Key.Equals("origin", StringComparison.OrdinalIgnoreCase)).Value;
         var exchange = new ChatExchange(response, method?.ToUpperInvariant() ?? "?", _routes.NameOf(path), origin, cancellationToken);
         return _writer.WriteErrorAsync(exchange, problem);
+    }
+
+    /// <summary><c>HEAD</c>: the status and headers of the <c>GET</c>, without its body.</summary>
+    private sealed class HeadResponse(IChatHttpResponse inner) : IChatHttpResponse
+    {
+        public ValueTask StartAsync(int statusCode, IReadOnlyList<KeyValuePair<string, string>> headers, CancellationToken cancellationToken) =>
+            inner.StartAsync(statusCode, headers, cancellationToken);
+
+        public ValueTask WriteAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
+
+    /// <summary>Whether <paramref name="host"/> (a <c>Host</c> header, port included) names a host <see cref="ChatHttpOptions.AllowedHosts"/> allows.</summary>
+    private bool HostAllowed(string? host)
+    {
+        var allowed = _options.AllowedHosts;
+        if (allowed.Count == 0 || allowed.Contains("*"))
+        {
+            return true;
+        }
+
+        if (string.IsNullOrEmpty(host))
+        {
+            return false;
+        }
+
+        // "name:port" -> "name"; "[::1]:5000" -> "[::1]".
+        var end = host.StartsWith('[') ? host.IndexOf(']', StringComparison.Ordinal) + 1 : host.LastIndexOf(':');
+        var name = end > 0 && end <= host.Length ? host[..end] : host;
+        return allowed.Any(a => string.Equals(a, name, StringComparison.OrdinalIgnoreCase));
     }
 }

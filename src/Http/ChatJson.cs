@@ -9,8 +9,11 @@ namespace ChatBedrock.Http;
 
 internal sealed record ChatResponseBody(string SessionId, string OutputText, UsageBody Usage, string StopReason)
 {
+    /// <summary>The model's proposed title after a new chat's first answer, when titles are proposed; else omitted.</summary>
+    public string? Title { get; init; }
+
     public static ChatResponseBody From(ConversationReply reply) =>
-        new(reply.SessionId.Value, reply.OutputText, UsageBody.From(reply.Usage), reply.StopReason);
+        new(reply.SessionId.Value, reply.OutputText, UsageBody.From(reply.Usage), reply.StopReason) { Title = reply.Title };
 }
 
 internal sealed record UsageBody(int InputTokens, int OutputTokens, int TotalTokens)
@@ -26,9 +29,9 @@ internal sealed record ErrorBody(ErrorDetail Error);
 
 internal sealed record ErrorDetail(string Type, string Message);
 
-internal sealed record MessagesBody(string SessionId, IReadOnlyList<MessageBody> Messages);
+internal sealed record ImportBody(string? Format, int? Version, IReadOnlyList<ImportMessageBody?>? Messages);
 
-internal sealed record MessageBody(string Role, string Content);
+internal sealed record ImportMessageBody(string? Role, string? Content, bool? Interrupted);
 
 internal sealed record StatusBody(ModelStatusBody Model, string Store);
 
@@ -41,8 +44,8 @@ internal sealed record ModelStatusBody(string Provider, string ModelId, bool Rea
 [JsonSerializable(typeof(StartEventBody))]
 [JsonSerializable(typeof(DeltaEventBody))]
 [JsonSerializable(typeof(ErrorBody))]
-[JsonSerializable(typeof(MessagesBody))]
 [JsonSerializable(typeof(StatusBody))]
+[JsonSerializable(typeof(ImportBody))]
 internal sealed partial class ChatJsonContext : JsonSerializerContext
 {
     /// <summary>

@@ -14,7 +14,7 @@ internal sealed record ChatExchange(
     IChatHttpResponse Response, string Method, string Route, string? Origin, CancellationToken CancellationToken, CancellationToken ClientAborted = default);
 
 /// <summary>
-/// Writes every answer: the headers (CORS included), the error shape <c>{"error": {"type", "message"}}</c>,
+/// Writes every answer: the headers (CORS and <see cref="SecurityHeaders"/> included), the error shape <c>{"error": {"type", "message"}}</c>,
 /// and the log line of each answer. Endpoints never start a response themselves.
 /// </summary>
 internal sealed partial class ChatResponseWriter(Cors cors, ILogger<ChatHttpHandler> logger)
@@ -42,7 +42,6 @@ internal sealed partial class ChatResponseWriter(Cors cors, ILogger<ChatHttpHand
         [
             new("content-type", asset.ContentType),
             new("cache-control", asset.CacheControl),
-            new("x-content-type-options", "nosniff"),
         ]).ConfigureAwait(false);
         await exchange.Response.WriteAsync(asset.Content, exchange.CancellationToken).ConfigureAwait(false);
         return null;
@@ -94,6 +93,7 @@ internal sealed partial class ChatResponseWriter(Cors cors, ILogger<ChatHttpHand
         }
 
         cors.AddHeaders(exchange.Origin, headers);
+        SecurityHeaders.Add(headers);
         // The error is written even when the request was cancelled by its deadline: the client is still waiting.
         await exchange.Response.StartAsync(error.StatusCode, headers, CancellationToken.None).ConfigureAwait(false);
         await exchange.Response.WriteAsync(ErrorJson(error), CancellationToken.None).ConfigureAwait(false);
@@ -106,6 +106,7 @@ internal sealed partial class ChatResponseWriter(Cors cors, ILogger<ChatHttpHand
     {
         List<KeyValuePair<string, string>> headers = [new("allow", allowedMethods)];
         cors.AddPreflightHeaders(exchange.Origin, headers);
+        SecurityHeaders.Add(headers);
         await exchange.Response.StartAsync(204, headers, exchange.CancellationToken).ConfigureAwait(false);
     }
 
@@ -142,6 +143,7 @@ internal sealed partial class ChatResponseWriter(Cors cors, ILogger<ChatHttpHand
     private async Task StartAsync(ChatExchange exchange, int status, List<KeyValuePair<string, string>> headers)
     {
         cors.AddHeaders(exchange.Origin, headers);
+        SecurityHeaders.Add(headers);
         await exchange.Response.StartAsync(status, headers, exchange.CancellationToken).ConfigureAwait(false);
     }
 

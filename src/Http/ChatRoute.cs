@@ -1,3 +1,4 @@
+using ChatBedrock.Domain;
 using ChatBedrock.Http.Endpoints;
 
 namespace ChatBedrock.Http;
@@ -17,12 +18,33 @@ namespace ChatBedrock.Http;
 /// A further condition on the request: picks one of several endpoints for a path (e.g. by query or
 /// <c>Accept</c>), or says the resource exists (an entry whose condition fails does not match the path at all).
 /// </param>
+/// <param name="OwnSiteOnly">
+/// The route spends model tokens or reads or changes a session: browsers on other sites are refused
+/// (<see cref="CrossSitePolicy"/>).
+/// </param>
+/// <param name="Head">
+/// <c>HEAD</c> is answered as <c>GET</c> without a body. False for a <c>GET</c> that runs a turn: a <c>HEAD</c>
+/// there is 405, since nobody would receive the answer it paid for.
+/// </param>
 internal sealed record ChatRoute(
-    string Template, IReadOnlyList<string> Methods, IChatEndpoint Endpoint, string? Name = null, Func<ChatHttpRequest, bool>? When = null)
+    string Template,
+    IReadOnlyList<string> Methods,
+    IChatEndpoint Endpoint,
+    string? Name = null,
+    Func<ChatHttpRequest, bool>? When = null,
+    bool OwnSiteOnly = false,
+    bool Head = true)
 {
     private readonly string[] _segments = Template.Split('/');
 
     public string LogName => Name ?? Template;
+
+    /// <summary>The methods this entry answers, <c>HEAD</c> included when it answers it.</summary>
+    public IReadOnlyList<string> AllMethods { get; } =
+        Head && Methods.Contains("GET") ? [.. Methods.SelectMany<string, string>(m => m == "GET" ? ["GET", "HEAD"] : [m])] : Methods;
+
+    /// <summary>Whether this entry answers <paramref name="method"/>.</summary>
+    public bool Takes(string method) => AllMethods.Contains(method);
 
     /// <summary>Matches a raw path against the template, filling <paramref name="values"/> with its parameters.</summary>
     public bool TryMatch(string path, out RouteValues values)
@@ -78,6 +100,12 @@ internal sealed class RouteValues(IReadOnlyDictionary<string, string> values)
     /// <summary>The raw value of <paramref name="name"/>, as sent.</summary>
     public string Raw(string name) => values[name];
 
-    /// <summary>The value of <paramref name="name"/>, percent-decoded.</summary>
-    public string this[string name] => Uri.UnescapeDataString(values[name]);
+    /// <summary>
+    /// The value of <paramref name="name"/>, percent-decoded by the one rule of <see cref="PercentEncoding"/>; a
+    /// value that is not valid percent-encoded UTF-8 is refused with <paramref name="invalid"/>.
+    /// </summary>
+    public string Decode(string name, ChatErrorCode invalid, string what) =>
+        PercentEncoding.TryDecode(values[name], plusIsSpace: false, out var decoded)
+            ? decoded!
+            : throw new ChatException(invalid, $"The {what} in the path is not valid percent-encoded UTF-8.");
 }

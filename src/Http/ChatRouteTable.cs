@@ -32,9 +32,15 @@ internal sealed class ChatRouteTable
                 continue;
             }
 
-            if (route.Methods.Contains(request.Method))
+            if (route.Takes(request.Method))
             {
                 return new RouteMatch(route, values, route.LogName, Allow: null);
+            }
+
+            if (request.Method == "HEAD" && route.Methods.Contains("GET"))
+            {
+                // A GET that runs a turn: a HEAD must neither run it nor fall through to another entry (the page).
+                return new RouteMatch(null, RouteValues.Empty, route.LogName, Allow([route]));
             }
 
             (pathMatches ??= []).Add(route);
@@ -50,7 +56,7 @@ internal sealed class ChatRouteTable
         path is null ? RouteMatch.UnknownName : _routes.FirstOrDefault(r => r.TryMatch(path, out _))?.LogName ?? RouteMatch.UnknownName;
 
     private static string Allow(IEnumerable<ChatRoute> routes) =>
-        string.Join(", ", routes.SelectMany(r => r.Methods).Append("OPTIONS").Distinct(StringComparer.Ordinal));
+        string.Join(", ", routes.SelectMany(r => r.AllMethods).Append("OPTIONS").Distinct(StringComparer.Ordinal));
 }
 
 /// <summary>The answer of <see cref="ChatRouteTable.Match"/>.</summary>

@@ -15,15 +15,17 @@ internal static class ChatRoutes
         var endpoints = new Dictionary<Type, IChatEndpoint>();
         return new ChatRouteTable(
         [
-            new("/", ["GET"], Endpoint<TurnEndpoint>(), When: HasInputText),
+            new("/", ["GET"], Endpoint<TurnEndpoint>(), When: HasInputText, OwnSiteOnly: true, Head: false),
             new("/", ["GET"], Endpoint<PageEndpoint>()),
-            new("/", ["POST"], Endpoint<TurnStreamEndpoint>(), When: WantsEventStream),
-            new("/", ["POST"], Endpoint<TurnEndpoint>()),
+            new("/", ["POST"], Endpoint<TurnStreamEndpoint>(), When: WantsEventStream, OwnSiteOnly: true),
+            new("/", ["POST"], Endpoint<TurnEndpoint>(), OwnSiteOnly: true),
             new("/status", ["GET"], Endpoint<StatusEndpoint>()),
             new("/assets/{*file}", ["GET"], Endpoint<PageEndpoint>(), Name: "/assets/*", When: r => PageAssets.TryGet(r.Path, out _)),
-            new("/sessions/{id}/messages", ["GET"], Endpoint<SessionMessagesEndpoint>()),
-            new("/sessions/{id}/usage", ["GET"], Endpoint<SessionUsageEndpoint>()),
-            new("/sessions/{id}", ["DELETE"], Endpoint<SessionDeleteEndpoint>()),
+            new("/sessions/{id}/messages", ["GET"], Endpoint<SessionMessagesEndpoint>(), OwnSiteOnly: true),
+            new("/sessions/{id}/usage", ["GET"], Endpoint<SessionUsageEndpoint>(), OwnSiteOnly: true),
+            new("/sessions/{id}/turns/last", ["POST"], Endpoint<LastTurnEndpoint>(), OwnSiteOnly: true),
+            new("/sessions/import", ["POST"], Endpoint<SessionImportEndpoint>(), OwnSiteOnly: true),
+            new("/sessions/{id}", ["DELETE"], Endpoint<SessionDeleteEndpoint>(), OwnSiteOnly: true),
         ]);
 
         // One instance per endpoint class, its dependencies from the container.
@@ -40,8 +42,8 @@ internal static class ChatRoutes
     }
 
     /// <summary><c>GET /?input_text=...</c> is a turn (the seed's API); <c>GET /</c> without it is the page.</summary>
-    private static bool HasInputText(ChatHttpRequest request) => ChatRequestReader.QueryValue(request.QueryString, "input_text") is not null;
+    private static bool HasInputText(ChatHttpRequest request) => ChatRequestReader.HasQueryKey(request.QueryString, "input_text");
 
-    private static bool WantsEventStream(ChatHttpRequest request) =>
+    internal static bool WantsEventStream(ChatHttpRequest request) =>
         request.Header("accept") is { } accept && accept.Contains("text/event-stream", StringComparison.OrdinalIgnoreCase);
 }

@@ -19,7 +19,7 @@ internal sealed class Cors(ChatHttpOptions options, string allowedMethods)
     /// The form a browser sends in <c>Origin</c>: scheme and host, the port only when not the default, so
     /// "https://a.com:443/" matches "https://a.com".
     /// </summary>
-    private static string Normalize(string origin) =>
+    internal static string Normalize(string origin) =>
         origin != "*" && Uri.TryCreate(origin, UriKind.Absolute, out var uri)
             ? uri.GetLeftPart(UriPartial.Authority)
             : origin.TrimEnd('/');

@@ -17,6 +17,8 @@ public static class ChatBedrockHttpServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddValidatedOptions<ChatHttpOptions, ChatHttpOptionsValidator>(configure);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<TurnLimiter>();
 
         services.TryAddSingleton(provider =>
         {

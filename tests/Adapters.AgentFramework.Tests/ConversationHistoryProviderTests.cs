@@ -168,6 +168,9 @@ public sealed class ConversationHistoryProviderTests
             return Task.CompletedTask;
         }
 
+        public Task<bool> ReplaceLastTurnAsync(SessionId sessionId, ChatTurn expectedLast, ChatTurn replacement, CancellationToken cancellationToken) =>
+            Task.FromResult(false);
+
         public Task DeleteAsync(SessionId sessionId, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -7,6 +7,8 @@ public sealed class LangChainLayoutConformanceTests(DynamoDbFixture dynamo) : Co
 {
     protected override Task<IConversationRepository> CreateRepositoryAsync() =>
         Task.FromResult(dynamo.Repository(DynamoDbStoreLayout.LangChain));
+
+    protected override bool HoldsMoreThanOnePageOfText => false;
 }
 
 public sealed class TurnsLayoutConformanceTests(DynamoDbFixture dynamo) : ConversationRepositoryConformanceTests

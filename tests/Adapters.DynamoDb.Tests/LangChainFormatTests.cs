@@ -155,6 +155,36 @@ public sealed class LangChainFormatTests(DynamoDbFixture dynamo)
     }
 
     [Fact]
+    public async Task AppendTurn_OfAnInterruptedAnswerWithUsage_KeepsTheStopReasonAndTheModelInOneResponseMetadata()
+    {
+        var id = SessionId.New();
+        var usage = new MessageUsage(10, 5, ModelId: "m1");
+
+        await dynamo.Repository(DynamoDbStoreLayout.LangChain).AppendTurnAsync(
+            id, new ChatTurn(ChatMessage.User("q"), ChatMessage.Assistant("cut") with { Interrupted = true, Usage = usage }), Ct);
+
+        var (_, ai) = Unpack((await dynamo.GetLangChainItemAsync(id))["History"].L[1]);
+        ai["response_metadata"].M[LangChainMessages.StopReasonField].S.Should().Be(LangChainMessages.Interrupted);
+        ai["response_metadata"].M["model_id"].S.Should().Be("m1");
+        var loaded = (await dynamo.Repository(DynamoDbStoreLayout.LangChain).LoadAsync(id, null, Ct))[1];
+        (loaded.Interrupted, loaded.Usage).Should().Be((true, usage));
+    }
+
+    [Fact]
+    public async Task AppendTurn_WithAnIdempotencyKey_KeepsItBesideTypeAndData_WherePythonDoesNotLook()
+    {
+        var fixture = DynamoDbJson.ReadItemFile("langchain-core-0.3.json")["History"].L;
+        var id = SessionId.New();
+
+        await dynamo.Repository(DynamoDbStoreLayout.LangChain).AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q") with { RequestId = "k" }, ChatMessage.Assistant("a")), Ct);
+
+        var human = (await dynamo.GetLangChainItemAsync(id))["History"].L[0].M;
+        human[LangChainMessages.RequestIdField].S.Should().Be("k");
+        human["data"].M.Keys.Should().BeEquivalentTo(fixture[0].M["data"].M.Keys, "HumanMessage(**data) gets no unknown argument");
+        human["additional_kwargs"].S.Should().Be("{}", "LangChain.js passes additional_kwargs on to models");
+    }
+
+    [Fact]
     public async Task AppendTurn_WritesTheFieldsLangChainCore03Writes()
     {
         var fixture = DynamoDbJson.ReadItemFile("langchain-core-0.3.json")["History"].L;

@@ -71,6 +71,21 @@ public sealed class LangChainJsTests(DynamoDbFixture dynamo)
 
     [Theory]
     [MemberData(nameof(Tables))]
+    public async Task TurnWithAnIdempotencyKey_LangChainJsReadsIt_AndChatBedrockKeepsTheKey(string table)
+    {
+        var (js, repository) = On(table);
+        var id = SessionId.New();
+        await repository.AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q1") with { RequestId = "key-1" }, ChatMessage.Assistant("a1")), Ct);
+
+        (await js.ReadAsync(id)).Should().Equal(new JsMessage("human", "q1"), new("ai", "a1"));
+        await js.AddAsync(id, new("human", "q2"), new("ai", "a2"));
+
+        (await repository.LoadAsync(id, null, Ct)).Select(m => (m.Content, m.RequestId)).Should().Equal(
+            ("q1", "key-1"), ("a1", null), ("q2", null), ("a2", null));
+    }
+
+    [Theory]
+    [MemberData(nameof(Tables))]
     public async Task SessionStartedByChatBedrock_LangChainJsReadsAndContinuesIt(string table)
     {
         var (js, repository) = On(table);
@@ -82,6 +97,27 @@ public sealed class LangChainJsTests(DynamoDbFixture dynamo)
 
         (await repository.LoadAsync(id, null, Ct)).Select(m => (m.Role, m.Content)).Should().Equal(
             (ChatRole.User, "q1"), (ChatRole.Assistant, "a1"), (ChatRole.User, "q2"), (ChatRole.Assistant, "a2"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Tables))]
+    public async Task InterruptedAndReplacedTurns_LangChainJsStillReadsEveryMessage(string table)
+    {
+        var (js, repository) = On(table);
+        var id = SessionId.New();
+        await js.AddAsync(id, new("human", "q1"), new("ai", "a1"));
+        await repository.AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q2"), ChatMessage.Assistant("途中") with { Interrupted = true }), Ct);
+
+        (await js.ReadAsync(id)).Should().Equal(new JsMessage("human", "q1"), new("ai", "a1"), new("human", "q2"), new("ai", "途中"));
+        (await repository.LoadAsync(id, null, Ct))[^1].Interrupted.Should().BeTrue();
+
+        (await repository.ReplaceLastTurnAsync(id, new ChatTurn(ChatMessage.User("q2"), ChatMessage.Assistant("途中")),
+            new ChatTurn(ChatMessage.User("q2 edited"), ChatMessage.Assistant("全部")), Ct)).Should().BeTrue();
+
+        (await js.ReadAsync(id)).Should().Equal(new JsMessage("human", "q1"), new("ai", "a1"), new("human", "q2 edited"), new("ai", "全部"));
+        await js.AddAsync(id, new("human", "q3"), new("ai", "a3"));
+        (await repository.LoadAsync(id, null, Ct)).Select(m => (m.Content, m.Interrupted)).Should().Equal(
+            ("q1", false), ("a1", false), ("q2 edited", false), ("全部", false), ("q3", false), ("a3", false));
     }
 
     [Fact]

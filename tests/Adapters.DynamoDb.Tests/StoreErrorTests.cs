@@ -31,7 +31,7 @@ public sealed class StoreErrorTests(DynamoDbFixture dynamo)
         var error = await Assert.ThrowsAsync<ChatException>(() => repository.LoadAsync(SessionId.New(), null, Ct));
 
         error.Code.Should().Be(ChatErrorCode.StoreUnavailable);
-        error.Message.Should().Be($"DynamoDB table NoSuchTable not found at {dynamo.Client.Config.ServiceURL}. Create it (see the README, 'History stores') or set DynamoDb:TableName.");
+        error.Message.Should().Be($"DynamoDB table NoSuchTable not found at {dynamo.Client.Config.ServiceURL}. Create it (see the README, 'Stores') or set DynamoDb:TableName.");
         error.InnerException.Should().BeOfType<ResourceNotFoundException>();
     }
 

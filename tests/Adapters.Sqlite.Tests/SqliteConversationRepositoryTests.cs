@@ -162,6 +162,36 @@ public sealed class SqliteConversationRepositoryTests : IDisposable
     }
 
     [Fact]
+    public async Task Open_AFileWrittenBeforeRequestIds_AddsTheColumnAndKeepsItsHistory()
+    {
+        var path = _folder.File();
+        Directory.CreateDirectory(_folder.Path);
+        using (var connection = TemporaryFolder.Connect(path))
+        using (var command = connection.CreateCommand())
+        {
+            // Schema 1 as its first release created it, with one turn.
+            command.CommandText = """
+                PRAGMA journal_mode = WAL;
+                CREATE TABLE messages (session_id TEXT NOT NULL, sequence INTEGER NOT NULL,
+                    role TEXT NOT NULL CHECK (role IN ('user', 'assistant', 'system')), content TEXT NOT NULL,
+                    created_at INTEGER, PRIMARY KEY (session_id, sequence));
+                INSERT INTO messages VALUES ('old', 0, 'user', 'q', NULL), ('old', 1, 'assistant', 'a', NULL);
+                PRAGMA user_version = 1;
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        SqliteConnection.ClearAllPools();
+        var first = _folder.Open(path);
+        var second = _folder.Open(path);
+        await Task.WhenAll(first.LoadAsync(SessionId.New(), null, Ct), second.LoadAsync(SessionId.New(), null, Ct));
+        await first.AppendTurnAsync(SessionId.Parse("old"), new ChatTurn(ChatMessage.User("q2") with { RequestId = "k" }, ChatMessage.Assistant("a2")), Ct);
+
+        var page = await second.LoadPageAsync(SessionId.Parse("old"), 10, null, Ct);
+        page.Messages.Select(m => (m.Message.Content, m.Message.RequestId)).Should().Equal(("q", null), ("a", null), ("q2", "k"), ("a2", null));
+    }
+
+    [Fact]
     public async Task Open_WhenTheFileHasANewerSchema_ThrowsStoreUnavailableNamingTheVersion()
     {
         var path = _folder.File();
@@ -177,6 +207,37 @@ public sealed class SqliteConversationRepositoryTests : IDisposable
 
         (await act.Should().ThrowAsync<ChatException>()).Which.Should().Match<ChatException>(e =>
             e.Code == ChatErrorCode.StoreUnavailable && e.Message.Contains("schema version 2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Open_AFileWrittenBeforeTheInterruptedColumn_AddsItOnce_AndKeepsTheOldTurns()
+    {
+        var path = _folder.File();
+        var id = SessionId.New();
+        Directory.CreateDirectory(_folder.Path);
+        using (var connection = TemporaryFolder.Connect(path))
+        using (var command = connection.CreateCommand())
+        {
+            // Schema version 1 as the first release wrote it.
+            command.CommandText = """
+                PRAGMA journal_mode = WAL;
+                CREATE TABLE messages (session_id TEXT NOT NULL, sequence INTEGER NOT NULL,
+                    role TEXT NOT NULL CHECK (role IN ('user', 'assistant', 'system')), content TEXT NOT NULL, created_at INTEGER,
+                    PRIMARY KEY (session_id, sequence));
+                PRAGMA user_version = 1;
+                """;
+            command.ExecuteNonQuery();
+            command.CommandText = "INSERT INTO messages VALUES ($id, 0, 'user', 'old q', NULL), ($id, 1, 'assistant', 'old a', NULL);";
+            command.Parameters.AddWithValue("$id", id.Value);
+            command.ExecuteNonQuery();
+        }
+
+        SqliteConnection.ClearAllPools();
+        await _folder.Open(path).AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q"), ChatMessage.Assistant("cut") with { Interrupted = true }), Ct);
+        SqliteConnection.ClearAllPools();
+        var messages = await _folder.Open(path).LoadAsync(id, null, Ct);
+
+        messages.Select(m => (m.Content, m.Interrupted)).Should().Equal(("old q", false), ("old a", false), ("q", false), ("cut", true));
     }
 
     [Fact]

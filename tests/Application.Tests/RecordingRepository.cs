@@ -24,6 +24,14 @@ internal sealed class RecordingRepository : IConversationRepository
         return _inner.LoadAsync(sessionId, newestLimit, cancellationToken);
     }
 
+    public ConcurrentQueue<(int Limit, string? Cursor)> PageRequests { get; } = new();
+
+    public Task<ConversationPage> LoadPageAsync(SessionId sessionId, int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        PageRequests.Enqueue((limit, cursor));
+        return _inner.LoadPageAsync(sessionId, limit, cursor, cancellationToken);
+    }
+
     public Task AppendTurnAsync(SessionId sessionId, ChatTurn turn, CancellationToken cancellationToken)
     {
         if (FailAppendWith is not null)
@@ -34,6 +42,14 @@ internal sealed class RecordingRepository : IConversationRepository
         Interlocked.Increment(ref Appends);
         return _inner.AppendTurnAsync(sessionId, turn, cancellationToken);
     }
+
+    public Task<bool> ReplaceLastTurnAsync(SessionId sessionId, ChatTurn expectedLast, ChatTurn replacement, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref Replaces);
+        return _inner.ReplaceLastTurnAsync(sessionId, expectedLast, replacement, cancellationToken);
+    }
+
+    public int Replaces;
 
     public Task DeleteAsync(SessionId sessionId, CancellationToken cancellationToken) => _inner.DeleteAsync(sessionId, cancellationToken);
 

@@ -21,7 +21,7 @@ public sealed class SessionUseCaseTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Read_ReturnsTheWholeConversationOldestFirst_WithoutSystemMessages()
+    public async Task Read_ReturnsTheNewestPageOldestFirst_WithoutSystemMessages()
     {
         var id = SessionId.Parse("s1");
         await _repository.SeedAsync(id, pairs: 2);
@@ -31,8 +31,55 @@ public sealed class SessionUseCaseTests
 
         transcript.SessionId.Should().Be(id);
         transcript.Messages.Select(m => m.Content).Should().Equal("q0", "a0", "q1", "a1", "q2", "a2");
-        _repository.LoadLimits.Should().Equal([null], "a reader sees the whole conversation");
+        transcript.Next.Should().BeNull();
+        _repository.PageRequests.Should().Equal([(PageCursor.DefaultLimit, null)], "a reader reads one page, not the whole conversation");
+        _repository.LoadLimits.Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task Read_WithALimitAndTheNextCursor_WalksBackThroughOlderPages()
+    {
+        var id = SessionId.Parse("paged");
+        await _repository.SeedAsync(id, pairs: 3);
+        var read = _services.GetRequiredService<ReadConversation>();
+
+        var newest = await read.ExecuteAsync("paged", 4, null, Ct);
+        var older = await read.ExecuteAsync("paged", 4, newest.Next, Ct);
+
+        newest.Messages.Select(m => m.Content).Should().Equal("q1", "a1", "q2", "a2");
+        older.Messages.Select(m => m.Content).Should().Equal("q0", "a0");
+        older.Next.Should().BeNull();
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(1001)]
+    public async Task Read_WithALimitOutsideOneToAThousand_IsLimitInvalid(int limit)
+    {
+        var act = () => _services.GetRequiredService<ReadConversation>().ExecuteAsync("s1", limit, null, Ct);
+
+        (await act.Should().ThrowAsync<ChatException>()).Which.Code.Should().Be(ChatErrorCode.LimitInvalid);
+        _repository.PageRequests.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData(null, PageCursor.DefaultLimit)]
+    [InlineData("1", 1)]
+    [InlineData("1000", 1000)]
+    public void ParseLimit_AcceptsAbsentOrOneToAThousand(string? text, int expected) =>
+        PageCursor.ParseLimit(text).Should().Be(expected);
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("0")]
+    [InlineData("1001")]
+    [InlineData("ten")]
+    [InlineData("-5")]
+    [InlineData("+5")]
+    [InlineData("99999999999")]
+    public void ParseLimit_RefusesAnythingElse_WithLimitInvalid(string text) =>
+        FluentActions.Invoking(() => PageCursor.ParseLimit(text)).Should().Throw<ChatException>().Which.Code.Should().Be(ChatErrorCode.LimitInvalid);
 
     [Fact]
     public async Task Read_OfAnUnknownSession_HasNoMessages()

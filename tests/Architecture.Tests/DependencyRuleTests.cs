@@ -46,6 +46,16 @@ public sealed class DependencyRuleTests
         Project("Http").ProjectReferences.Should().OnlyContain(p => p == "Application" || p == "Domain");
     }
 
+    [Fact]
+    public void HttpAspNetCore_ReferencesOnlyHttpAndTheAspNetCoreFramework()
+    {
+        // The ASP.NET Core adapter of the HTTP surface: HttpContext in, ChatHttpRequest / IChatHttpResponse out.
+        var project = Project("Http.AspNetCore");
+
+        project.ProjectReferences.Should().Equal("Http");
+        project.PackageReferences.Should().BeEmpty();
+    }
+
     private static (string[] ProjectReferences, string[] PackageReferences) Project(string folder)
     {
         var document = XDocument.Load(Path.Combine(Src, folder, folder + ".csproj"));

@@ -78,7 +78,7 @@ public sealed class FunctionUrlBufferedTests : IAsyncLifetime
         gone.GetProperty("statusCode").GetInt32().Should().Be(404);
         missing.GetProperty("statusCode").GetInt32().Should().Be(404);
         wrongMethod.GetProperty("statusCode").GetInt32().Should().Be(405);
-        wrongMethod.GetProperty("headers").GetProperty("allow").GetString().Should().Be("GET, POST, OPTIONS");
+        wrongMethod.GetProperty("headers").GetProperty("allow").GetString().Should().Be("GET, HEAD, POST, OPTIONS");
     }
 
     [Fact]

@@ -82,6 +82,11 @@ public sealed class LambdaHostFixture : IAsyncDisposable
         string method, string rawPath = "/", string rawQuery = "", string? body = null, bool base64 = false, Dictionary<string, string>? headers = null)
     {
         var all = new Dictionary<string, string> { ["host"] = "abc.lambda-url.ap-northeast-1.on.aws", ["user-agent"] = "test" };
+        if (body is not null)
+        {
+            all["content-type"] = "application/json"; // a turn's body is JSON and says so; a test may set another
+        }
+
         foreach (var (key, value) in headers ?? [])
         {
             all[key] = value;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ChatBedrock.Testing;
 using ChatBedrock.Testing.Lambda;
 
 namespace ChatBedrock.Hosts.Lambda.Tests;
@@ -57,6 +58,7 @@ public sealed class PublishedBootstrap
             return path;
         }
 
+        using var buildLock = await ReleaseBuildLock.AcquireAsync(RepositoryRoot, TimeSpan.FromMinutes(20));
         var publish = new ProcessStartInfo("dotnet", ["publish", "src/Hosts.Lambda", "-c", "Release", "-r", "linux-x64", "--nologo"])
         {
             WorkingDirectory = RepositoryRoot,

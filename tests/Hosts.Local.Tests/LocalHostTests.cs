@@ -136,7 +136,7 @@ public sealed class LocalHostTests
         await using var host = await StartAsync();
         _model.Hang("first words");
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent("""{"input_text": "hi"}""") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent("""{"input_text": "hi"}""", Encoding.UTF8, "application/json") };
         request.Headers.Accept.ParseAdd("text/event-stream");
         using var response = await host.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
         using var events = new StreamReader(await response.Content.ReadAsStreamAsync(Ct));

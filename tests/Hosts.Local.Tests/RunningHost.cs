@@ -105,7 +105,7 @@ internal sealed class RunningHost : IAsyncDisposable
 
     public async Task<HttpResponseMessage> PostAsync(string json, bool stream = false)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent(json) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
         if (stream)
         {
             request.Headers.Accept.ParseAdd("text/event-stream");

@@ -69,13 +69,79 @@ public sealed class ClientGoneTests : IDisposable
         _logs.Entries.Should().NotContain(e => e.Message.Contains("went away", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task ClientGoneDuringAStreamedAnswer_KeepsWhatArrived_ShownAsInterruptedByTheMessagesRoute()
+    {
+        using var client = new CancellationTokenSource();
+        _model.Hang("Hello", " wor");
+        var response = new RecordingResponse
+        {
+            // The page's Stop: the connection closes as the second piece is written.
+            BeforeWrite = chunk =>
+            {
+                if (chunk.Contains(" wor", StringComparison.Ordinal))
+                {
+                    client.Cancel();
+                }
+            },
+        };
+
+        await SendAsync(true, client.Token, clientAborted: client.Token, response);
+
+        var sessionId = response.Events()[0].Data.GetProperty("session_id").GetString()!;
+        var stored = await _services.GetRequiredService<IConversationRepository>().LoadAsync(Domain.SessionId.Parse(sessionId), null, TestContext.Current.CancellationToken);
+        stored.Select(m => (m.Content, m.Interrupted)).Should().Equal(("Hi", false), ("Hello wor", true));
+        _logs.Entries.Should().NotContain(e => e.Level >= LogLevel.Warning);
+
+        var messages = new RecordingResponse();
+        await _handler.HandleAsync(new ChatHttpRequest("GET", $"/sessions/{sessionId}/messages", null, null, default), messages, TestContext.Current.CancellationToken);
+        var json = messages.Json.GetProperty("messages");
+        json[1].GetProperty("content").GetString().Should().Be("Hello wor");
+        json[1].GetProperty("interrupted").GetBoolean().Should().BeTrue();
+        json[0].TryGetProperty("interrupted", out _).Should().BeFalse("only a stopped answer carries the mark");
+    }
+
+    [Fact]
+    public async Task ClientGoneBeforeAnyText_StoresNothing()
+    {
+        using var client = new CancellationTokenSource();
+        _model.DefaultAnswer = _ =>
+        {
+            client.Cancel(); // the client leaves before the model's first text
+            return string.Empty;
+        };
+
+        await SendAsync(true, client.Token, clientAborted: client.Token);
+
+        _logs.Entries.Should().NotContain(e => e.Message.StartsWith("Turn stored", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DeadlineDuringAStreamedAnswer_WithTheClientThere_StoresNothing()
+    {
+        using var deadline = new CancellationTokenSource();
+        _model.Hang("Hello");
+        var response = new RecordingResponse { BeforeWrite = chunk => { if (chunk.Contains("Hello", StringComparison.Ordinal)) { deadline.Cancel(); } } };
+
+        await SendAsync(true, deadline.Token, clientAborted: CancellationToken.None, response);
+
+        _logs.Entries.Should().NotContain(e => e.Message.StartsWith("Turn stored", StringComparison.Ordinal));
+        response.Events()[^1].Event.Should().Be("error");
+    }
+
     public void Dispose() => _services.Dispose();
 
-    private async Task<(RecordingResponse Response, ChatHttpError? Error)> SendAsync(bool stream, CancellationToken token, CancellationToken clientAborted)
+    private async Task<(RecordingResponse Response, ChatHttpError? Error)> SendAsync(
+        bool stream, CancellationToken token, CancellationToken clientAborted, RecordingResponse? response = null)
     {
-        var headers = stream ? new Dictionary<string, string> { ["accept"] = "text/event-stream" } : null;
+        var headers = new Dictionary<string, string> { ["content-type"] = "application/json" };
+        if (stream)
+        {
+            headers["accept"] = "text/event-stream";
+        }
+
         var request = new ChatHttpRequest("POST", "/", null, headers, Encoding.UTF8.GetBytes("""{"input_text": "Hi"}""")) { ClientAborted = clientAborted };
-        var response = new RecordingResponse();
+        response ??= new RecordingResponse();
         var error = await _handler.HandleAsync(request, response, token);
         return (response, error);
     }

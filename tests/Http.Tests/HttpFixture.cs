@@ -11,9 +11,10 @@ internal sealed class HttpFixture : IDisposable
 {
     private readonly ServiceProvider _services;
 
-    public HttpFixture(Action<ChatHttpOptions>? configure = null, string store = "memory")
+    public HttpFixture(Action<ChatHttpOptions>? configure = null, string store = "memory", TimeProvider? time = null)
     {
         _services = new ServiceCollection()
+            .AddSingleton(time ?? TimeProvider.System)
             .AddLogging()
             .AddConversationUseCases()
             .AddSingleton<IConversationRepository>(new NamedRepository(store))
@@ -34,6 +35,12 @@ internal sealed class HttpFixture : IDisposable
         string method, string path, string? query = null, string? body = null, Dictionary<string, string>? headers = null,
         CancellationToken? cancellationToken = null, RecordingResponse? response = null)
     {
+        if (body is not null && !(headers ?? []).Keys.Any(k => k.Equals("content-type", StringComparison.OrdinalIgnoreCase)))
+        {
+            // A turn's body is JSON and says so; tests of other content types pass their own header.
+            headers = new(headers ?? [], StringComparer.OrdinalIgnoreCase) { ["content-type"] = "application/json" };
+        }
+
         var request = new ChatHttpRequest(method, path, query, headers, body is null ? default : Encoding.UTF8.GetBytes(body));
         response ??= new RecordingResponse();
         var error = await Handler.HandleAsync(request, response, cancellationToken ?? TestContext.Current.CancellationToken);
@@ -60,8 +67,14 @@ internal sealed class HttpFixture : IDisposable
         public Task<IReadOnlyList<ChatMessage>> LoadAsync(SessionId sessionId, int? newestLimit, CancellationToken cancellationToken) =>
             _inner.LoadAsync(sessionId, newestLimit, cancellationToken);
 
+        public Task<ConversationPage> LoadPageAsync(SessionId sessionId, int limit, string? cursor, CancellationToken cancellationToken) =>
+            _inner.LoadPageAsync(sessionId, limit, cursor, cancellationToken);
+
         public Task AppendTurnAsync(SessionId sessionId, ChatTurn turn, CancellationToken cancellationToken) =>
             _inner.AppendTurnAsync(sessionId, turn, cancellationToken);
+
+        public Task<bool> ReplaceLastTurnAsync(SessionId sessionId, ChatTurn expectedLast, ChatTurn replacement, CancellationToken cancellationToken) =>
+            _inner.ReplaceLastTurnAsync(sessionId, expectedLast, replacement, cancellationToken);
 
         public Task DeleteAsync(SessionId sessionId, CancellationToken cancellationToken) => _inner.DeleteAsync(sessionId, cancellationToken);
     }

@@ -56,10 +56,10 @@ public sealed class RoutingTests : IDisposable
     }
 
     [Theory]
-    [InlineData("PUT", "/", "GET, POST, OPTIONS")]
-    [InlineData("DELETE", "/", "GET, POST, OPTIONS")]
-    [InlineData("POST", "/status", "GET, OPTIONS")]
-    [InlineData("POST", "/sessions/x/messages", "GET, OPTIONS")]
+    [InlineData("PUT", "/", "GET, HEAD, POST, OPTIONS")]
+    [InlineData("DELETE", "/", "GET, HEAD, POST, OPTIONS")]
+    [InlineData("POST", "/status", "GET, HEAD, OPTIONS")]
+    [InlineData("POST", "/sessions/x/messages", "GET, HEAD, OPTIONS")]
     [InlineData("GET", "/sessions/x", "DELETE, OPTIONS")]
     public async Task KnownRoute_WrongMethod_Is405WithAllow(string method, string path, string allow)
     {
@@ -94,8 +94,8 @@ public sealed class RoutingTests : IDisposable
     {
         var (response, _) = await _http.SendAsync("OPTIONS", path, headers: new() { ["origin"] = "https://chat.example.com" });
 
-        response.Header("allow").Should().Be("GET, POST, DELETE, OPTIONS");
-        response.Header("access-control-allow-methods").Should().Be("GET, POST, DELETE, OPTIONS");
+        response.Header("allow").Should().Be("GET, HEAD, POST, DELETE, OPTIONS");
+        response.Header("access-control-allow-methods").Should().Be("GET, HEAD, POST, DELETE, OPTIONS");
     }
 
     [Fact]

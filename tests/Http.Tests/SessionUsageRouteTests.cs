@@ -74,7 +74,7 @@ public sealed class SessionUsageRouteTests : IDisposable
 
     private async Task<RecordingResponse> SendAsync(string method, string path, string? body)
     {
-        var request = new ChatHttpRequest(method, path, null, new Dictionary<string, string> { ["accept"] = "application/json" }, body is null ? default : Encoding.UTF8.GetBytes(body));
+        var request = new ChatHttpRequest(method, path, null, new Dictionary<string, string> { ["accept"] = "application/json", ["content-type"] = "application/json" }, body is null ? default : Encoding.UTF8.GetBytes(body));
         var response = new RecordingResponse();
         await _services.GetRequiredService<ChatHttpHandler>().HandleAsync(request, response, Ct);
         return response;

@@ -239,4 +239,243 @@ public abstract class ConversationRepositoryConformanceTests
         (await repository.LoadSummaryAsync(id, Ct)).Should().BeNull();
         (await repository.LoadAsync(id, null, Ct)).Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task AppendTurn_WithAnInterruptedAnswer_LoadsItMarked_AndWholeAnswersUnmarked()
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = SessionId.New();
+        await repository.AppendTurnAsync(id, Turn("q0", "whole"), Ct);
+        await repository.AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q1"), ChatMessage.Assistant("part") with { Interrupted = true }), Ct);
+
+        var messages = await repository.LoadAsync(id, null, Ct);
+
+        messages.Select(m => (m.Content, m.Interrupted)).Should().Equal(("q0", false), ("whole", false), ("q1", false), ("part", true));
+    }
+
+    [Fact]
+    public async Task ReplaceLastTurn_WhenItIsTheExpectedOne_ReplacesOnlyIt()
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = SessionId.New();
+        await repository.AppendTurnAsync(id, Turn("q0", "a0"), Ct);
+        await repository.AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q1"), ChatMessage.Assistant("a1 cut") with { Interrupted = true }), Ct);
+
+        var replaced = await repository.ReplaceLastTurnAsync(id, Turn("q1", "a1 cut"), Turn("q1 edited", "a1 again"), Ct);
+
+        replaced.Should().BeTrue();
+        var messages = await repository.LoadAsync(id, null, Ct);
+        messages.Select(m => (m.Role, m.Content, m.Interrupted)).Should().Equal(
+            (ChatRole.User, "q0", false), (ChatRole.Assistant, "a0", false), (ChatRole.User, "q1 edited", false), (ChatRole.Assistant, "a1 again", false));
+        await repository.AppendTurnAsync(id, Turn("q2", "a2"), Ct);
+        (await repository.LoadAsync(id, null, Ct)).Select(m => m.Content).Should().EndWith(["a1 again", "q2", "a2"]);
+    }
+
+    [Fact]
+    public async Task AppendTurn_ThenReplaceLastTurn_KeepsUsageInterruptedAndRequestIdTogether()
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = SessionId.New();
+        var first = new MessageUsage(10, 5, ModelId: "m1");
+        var second = new MessageUsage(20, 7, 3, 2, "m2");
+        await repository.AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q") with { RequestId = "k" }, ChatMessage.Assistant("cut") with { Interrupted = true, Usage = first }), Ct);
+
+        var loaded = await repository.LoadAsync(id, null, Ct);
+        loaded.Select(m => (m.RequestId, m.Interrupted, m.Usage)).Should().Equal(("k", false, null), (null, true, first));
+
+        (await repository.ReplaceLastTurnAsync(id, Turn("q", "cut"), new ChatTurn(ChatMessage.User("q"), ChatMessage.Assistant("whole") with { Usage = second }), Ct))
+            .Should().BeTrue();
+        (await repository.LoadAsync(id, null, Ct))[1].Should().Match<ChatMessage>(m => m.Content == "whole" && !m.Interrupted && m.Usage == second);
+    }
+
+    [Fact]
+    public async Task ReplaceLastTurn_WhenTheLastTurnIsAnother_ChangesNothing()
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = SessionId.New();
+        await repository.AppendTurnAsync(id, Turn("q0", "a0"), Ct);
+        await repository.AppendTurnAsync(id, Turn("q1", "a1"), Ct);
+
+        var replaced = await repository.ReplaceLastTurnAsync(id, Turn("q0", "a0"), Turn("x", "y"), Ct);
+
+        replaced.Should().BeFalse("q0 is no longer the last turn");
+        (await repository.LoadAsync(id, null, Ct)).Select(m => m.Content).Should().Equal("q0", "a0", "q1", "a1");
+    }
+
+    [Fact]
+    public async Task ReplaceLastTurn_OfAnUnknownSession_ReturnsFalseAndCreatesNothing()
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = SessionId.New();
+
+        var replaced = await repository.ReplaceLastTurnAsync(id, Turn("q", "a"), Turn("x", "y"), Ct);
+
+        replaced.Should().BeFalse();
+        (await repository.LoadAsync(id, null, Ct)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task ReplaceLastTurn_RacingAnAppend_LosesNothingAndReplacesAtMostTheTurnItSaw()
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = SessionId.New();
+        await repository.AppendTurnAsync(id, Turn("q0", "a0"), Ct);
+
+        var append = Task.Run(() => repository.AppendTurnAsync(id, Turn("q1", "a1"), Ct), Ct);
+        var replace = Task.Run(() => repository.ReplaceLastTurnAsync(id, Turn("q0", "a0"), Turn("q0", "b0"), Ct), Ct);
+        await Task.WhenAll(append, replace);
+
+        var contents = (await repository.LoadAsync(id, null, Ct)).Select(m => m.Content).ToList();
+        // Either the replacement came first (then the append) or the append came first and the replacement saw
+        // another last turn and changed nothing: never a lost append, never q1's answer overwritten.
+        contents.Should().Equal(await replace ? ["q0", "b0", "q1", "a1"] : ["q0", "a0", "q1", "a1"]);
+    }
+
+    [Fact]
+    public async Task ReplaceLastTurn_TwiceConcurrentlyFromTheSameTurn_OnlyOneWins()
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = SessionId.New();
+        await repository.AppendTurnAsync(id, Turn("q0", "a0"), Ct);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 5).Select(i =>
+            Task.Run(() => repository.ReplaceLastTurnAsync(id, Turn("q0", "a0"), Turn("q0", $"b{i}"), Ct), Ct)));
+
+        results.Count(r => r).Should().Be(1);
+        var winner = Array.IndexOf(results, true);
+        (await repository.LoadAsync(id, null, Ct)).Select(m => m.Content).Should().Equal("q0", $"b{winner}");
+    }
+
+    [Fact]
+    public async Task LoadPage_First_IsTheNewestMessagesOldestFirst_AndNamesWhereOlderOnesStart()
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = await SeedAsync(repository, turns: 5);
+
+        var page = await repository.LoadPageAsync(id, 4, null, Ct);
+
+        page.Messages.Select(m => m.Message.Content).Should().Equal("q3", "a3", "q4", "a4");
+        page.Next.Should().NotBeNull().And.Be(page.Messages[0].Cursor, "the next page holds what is older than this page's oldest");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task LoadPage_FollowingNext_ReadsEveryMessageOnce_AndTheLastPageHasNoNext(int limit)
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = await SeedAsync(repository, turns: 5);
+        var pages = new List<ConversationPage>();
+        string? cursor = null;
+
+        do
+        {
+            var page = await repository.LoadPageAsync(id, limit, cursor, Ct);
+            page.Messages.Count.Should().BeInRange(1, limit);
+            pages.Add(page);
+            cursor = page.Next;
+        }
+        while (cursor is not null && pages.Count < 20);
+
+        pages.Should().HaveCount((10 + limit - 1) / limit);
+        Enumerable.Reverse(pages).SelectMany(p => p.Messages).Select(m => (m.Message.Role, m.Message.Content)).Should().Equal(
+            Enumerable.Range(0, 5).SelectMany(i => new[] { (ChatRole.User, $"q{i}"), (ChatRole.Assistant, $"a{i}") }));
+    }
+
+    [Fact]
+    public async Task LoadPage_WhenTheHistoryFillsThePageExactly_HasNoNext()
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = await SeedAsync(repository, turns: 2);
+
+        var page = await repository.LoadPageAsync(id, 4, null, Ct);
+
+        page.Messages.Select(m => m.Message.Content).Should().Equal("q0", "a0", "q1", "a1");
+        page.Next.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task LoadPage_OfAnUnknownSession_IsEmptyWithoutNext()
+    {
+        var repository = await CreateRepositoryAsync();
+
+        var page = await repository.LoadPageAsync(SessionId.New(), 10, null, Ct);
+
+        page.Messages.Should().BeEmpty();
+        page.Next.Should().BeNull();
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("abc")]
+    [InlineData("-1")]
+    [InlineData("+4")]
+    [InlineData("1e3")]
+    [InlineData(" 4")]
+    [InlineData("99999999999999999999")]
+    public async Task LoadPage_WithACursorNoPageHandedOut_IsCursorInvalid(string cursor)
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = await SeedAsync(repository, turns: 1);
+
+        var act = () => repository.LoadPageAsync(id, 10, cursor, Ct);
+
+        (await act.Should().ThrowAsync<ChatException>()).Which.Code.Should().Be(ChatErrorCode.CursorInvalid);
+    }
+
+    [Fact]
+    public async Task AppendTurn_WithARequestId_KeepsItOnTheUserMessage()
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = SessionId.New();
+        var key = "retry-" + Guid.NewGuid().ToString("N") + " ~!";
+        await repository.AppendTurnAsync(id, Turn("plain", "answer"), Ct);
+        await repository.AppendTurnAsync(id, new ChatTurn(ChatMessage.User("keyed") with { RequestId = key }, ChatMessage.Assistant("keyed answer")), Ct);
+
+        var loaded = await repository.LoadAsync(id, 2, Ct);
+        var page = await repository.LoadPageAsync(id, 10, null, Ct);
+
+        loaded.Select(m => m.RequestId).TakeLast(2).Should().Equal(key, null);
+        page.Messages.Select(m => m.Message.RequestId).Should().Equal(null, null, key, null);
+    }
+
+    /// <summary>False for a store whose session cannot hold <see cref="PageCursor.MaxPageChars"/> characters (LangChain's 400 KB item).</summary>
+    protected virtual bool HoldsMoreThanOnePageOfText => true;
+
+    [Fact]
+    public async Task LoadPage_OfLongMessages_StopsBeforeTheCharacterBudget_AndNextHoldsTheRest()
+    {
+        if (!HoldsMoreThanOnePageOfText)
+        {
+            return;
+        }
+
+        var repository = await CreateRepositoryAsync();
+        var id = SessionId.New();
+        var size = (PageCursor.MaxPageChars / 5) - 10; // five messages with their prefixes fit, six do not
+        for (var i = 0; i < 4; i++)
+        {
+            await repository.AppendTurnAsync(id, Turn($"q{i}:" + new string('q', size), $"a{i}:" + new string('a', size)), Ct);
+        }
+
+        var first = await repository.LoadPageAsync(id, 1000, null, Ct);
+        var second = await repository.LoadPageAsync(id, 1000, first.Next, Ct);
+
+        first.Messages.Sum(m => (long)m.Message.Content.Length).Should().BeLessThanOrEqualTo(PageCursor.MaxPageChars);
+        first.Messages.Select(m => m.Message.Content[..2]).Should().Equal("a1", "q2", "a2", "q3", "a3");
+        second.Messages.Select(m => m.Message.Content[..2]).Should().Equal("q0", "a0", "q1");
+        second.Next.Should().BeNull();
+    }
+
+    private static async Task<SessionId> SeedAsync(IConversationRepository repository, int turns)
+    {
+        var id = SessionId.New();
+        for (var i = 0; i < turns; i++)
+        {
+            await repository.AppendTurnAsync(id, Turn($"q{i}", $"a{i}"), Ct);
+        }
+
+        return id;
+    }
 }

@@ -26,6 +26,22 @@ internal sealed class InMemoryConversationRepository : IConversationRepository
         }
     }
 
+    public Task<ConversationPage> LoadPageAsync(SessionId sessionId, int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        PageCursor.ValidateLimit(limit);
+        PageCursor.Parse(cursor);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_sessions.TryGetValue(sessionId.Value, out var messages))
+        {
+            return Task.FromResult(ConversationPage.Empty);
+        }
+
+        lock (messages)
+        {
+            return Task.FromResult(PageCursor.Slice(messages, limit, cursor));
+        }
+    }
+
     public Task AppendTurnAsync(SessionId sessionId, ChatTurn turn, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(turn);
@@ -43,6 +59,31 @@ internal sealed class InMemoryConversationRepository : IConversationRepository
                     return Task.CompletedTask;
                 }
             }
+        }
+    }
+
+    public Task<bool> ReplaceLastTurnAsync(SessionId sessionId, ChatTurn expectedLast, ChatTurn replacement, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(expectedLast);
+        ArgumentNullException.ThrowIfNull(replacement);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_sessions.TryGetValue(sessionId.Value, out var messages))
+        {
+            return Task.FromResult(false);
+        }
+
+        lock (messages)
+        {
+            var count = messages.Count;
+            if (count < 2 || messages[count - 2].Role != ChatRole.User || messages[count - 1].Role != ChatRole.Assistant
+                || !new ChatTurn(messages[count - 2], messages[count - 1]).SameTextAs(expectedLast))
+            {
+                return Task.FromResult(false);
+            }
+
+            messages[count - 2] = replacement.User;
+            messages[count - 1] = replacement.Assistant;
+            return Task.FromResult(true);
         }
     }
 

@@ -1,4 +1,5 @@
 using ChatBedrock.Application;
+using ChatBedrock.Domain;
 
 namespace ChatBedrock.Http.Endpoints;
 
@@ -9,7 +10,7 @@ internal sealed class SessionDeleteEndpoint(DeleteConversation delete) : IChatEn
     {
         try
         {
-            await delete.ExecuteAsync(context.Values["id"], context.CancellationToken).ConfigureAwait(false);
+            await delete.ExecuteAsync(context.Values.Decode("id", ChatErrorCode.SessionIdInvalid, "session id"), context.CancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception)
         {

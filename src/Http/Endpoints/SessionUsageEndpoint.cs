@@ -19,7 +19,7 @@ internal sealed class SessionUsageEndpoint(ReadConversationUsage read) : IChatEn
         ConversationUsage usage;
         try
         {
-            usage = await read.ExecuteAsync(context.Values["id"], context.CancellationToken).ConfigureAwait(false);
+            usage = await read.ExecuteAsync(context.Values.Decode("id", ChatErrorCode.SessionIdInvalid, "session id"), context.CancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception)
         {

@@ -5,15 +5,18 @@ namespace ChatBedrock.Http.Endpoints;
 
 /// <summary>
 /// A turn answered whole: <c>POST /</c> with a JSON body, or <c>GET /?input_text=...</c> (the seed's API). A
-/// model that is not ready refuses it (503 <c>ModelNotConfigured</c>) before anything is read or stored.
+/// model that is not ready refuses it (503 <c>ModelNotConfigured</c>) before anything is read or stored. The
+/// model's own timeout bounds it; <see cref="ChatHttpOptions.FirstByteTimeout"/> is for event streams, whose
+/// first text is what a reader waits for (a buffered answer has no first byte before its last).
 /// </summary>
-internal sealed class TurnEndpoint(ContinueConversation chat, GetServiceStatus status, IOptions<ChatHttpOptions> options) : IChatEndpoint
+internal sealed class TurnEndpoint(ContinueConversation chat, GetServiceStatus status, TurnLimiter limiter, IOptions<ChatHttpOptions> options) : IChatEndpoint
 {
     private readonly int _maxBodyBytes = options.Value.MaxRequestBodyBytes;
 
     public async Task<ChatHttpError?> HandleAsync(ChatEndpointContext context)
     {
         var turn = ChatRequestReader.FromRequest(context.Request, _maxBodyBytes);
+        using var slot = limiter.Enter();
         ConversationReply reply;
         try
         {

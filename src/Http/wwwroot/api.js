@@ -17,13 +17,28 @@ async function ok(response) {
 /**
  * Sends a turn (POST /) and yields its events as {type, data}: "start" (data.session_id), "delta" (data.text), and
  * last "done" (the reply: session_id, output_text). An "error" event, or a stream that ends without "done", throws
- * a ChatError. A JSON reply (a host that does not stream) yields "done" alone.
+ * a ChatError. A JSON reply (a host that does not stream) yields "done" alone. requestId (Idempotency-Key) makes a
+ * resend of the same turn answer from what the server stored instead of storing it twice.
  */
-export async function* sendTurn({ input, sessionId }, signal) {
-  const response = await ok(await request("", {
+export function sendTurn({ input, sessionId, requestId }, signal) {
+  return streamTurn("", sessionId ? { input_text: input, session_id: sessionId } : { input_text: input }, signal, requestId);
+}
+
+/**
+ * Runs the chat's last turn again (POST sessions/{id}/turns/last): with input, the edited question; without, the same
+ * question (regenerate). The new turn replaces the last one on the server. Events as sendTurn's.
+ */
+export function redoTurn({ sessionId, input }, signal) {
+  return streamTurn(`${sessionPath(sessionId)}/turns/last`, input === undefined ? {} : { input_text: input }, signal);
+}
+
+async function* streamTurn(path, body, signal, requestId) {
+  const headers = { "content-type": "application/json", accept: "text/event-stream" };
+  if (requestId) headers["idempotency-key"] = requestId;
+  const response = await ok(await request(path, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "text/event-stream" },
-    body: JSON.stringify(sessionId ? { input_text: input, session_id: sessionId } : { input_text: input }),
+    headers,
+    body: JSON.stringify(body),
     signal,
   }));
   if (!(response.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
@@ -50,11 +65,37 @@ function parseData(data) {
   }
 }
 
-/** The chat's stored messages ({role, content}); none (404) for a chat whose first turn is not stored yet. */
+/**
+ * The chat's newest stored messages ({role, content, interrupted?}: interrupted marks an answer kept after a Stop); none (404)
+ * for a chat whose first turn is not stored yet.
+ */
 export async function getMessages(id, signal) {
-  const response = await request(`${sessionPath(id)}/messages`, { headers: { accept: "application/json" }, signal });
-  if (response.status === 404) return [];
-  return (await (await ok(response)).json()).messages;
+  return (await getMessagePage(id, {}, signal)).messages;
+}
+
+/**
+ * One page of the chat's messages, oldest first: {messages, next}; next (a cursor, or null) is `before` for the
+ * older page. Without before, the newest page; a chat with nothing stored is an empty page.
+ */
+export async function getMessagePage(id, { before, limit } = {}, signal) {
+  const query = new URLSearchParams();
+  if (before) query.set("before", before);
+  if (limit) query.set("limit", String(limit));
+  const suffix = query.size ? `?${query}` : "";
+  const response = await request(`${sessionPath(id)}/messages${suffix}`, { headers: { accept: "application/json" }, signal });
+  if (response.status === 404) return { messages: [], next: null };
+  const page = await (await ok(response)).json();
+  return { messages: page.messages ?? [], next: page.next ?? null };
+}
+
+/** Stores an exported chat ({format, version, messages}) as a new chat on the server; resolves to its id. */
+export async function importChat(exported) {
+  const response = await ok(await request("sessions/import", {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify(exported),
+  }));
+  return (await response.json()).session_id;
 }
 
 /** The chat's usage ({usage: {input_tokens, …, estimated_cost?}, models, summary?}); null for a chat with none (404). */

@@ -11,8 +11,8 @@ export const UNDO_MS = 6000;
 
 /**
  * view: view.js; sessions: session-list.js; composer: composer.js; undo: undo.js; leaveTurn(): the conversation is
- * going away, so a turn in flight goes on in the background and a failed one is dropped (turn.js); onShow(id): the
- * open chat changed (usage.js).
+ * going away, so a turn in flight goes on in the background and a failed one is dropped (turn.js); onShow(id): another
+ * chat (or none, id null) is open now (transfer.js, usage.js).
  */
 export function createChat({ view, sessions, composer, undo, leaveTurn, onShow = () => {} }) {
   let sessionId = null; // the open chat; null until the server mints an id for a new one
@@ -55,10 +55,11 @@ export function createChat({ view, sessions, composer, undo, leaveTurn, onShow =
     const load = ++loading;
     view.setLoading(true);
     try {
-      const stored = await api.getMessages(id);
+      const { messages: stored, next } = await api.getMessagePage(id);
       if (load !== loading) return;
       const shown = view.showHistory(stored);
       if (shown.length) rememberChat(id, shown.find((m) => m.role === "user")?.content, { onlyIfNew: true });
+      if (next) view.showOlder([], () => loadOlder(id, next, load));
       view.scrollToEnd(true);
     } catch (error) {
       if (load !== loading) return;
@@ -66,6 +67,20 @@ export function createChat({ view, sessions, composer, undo, leaveTurn, onShow =
       view.showNotice(`This chat's history could not be loaded. ${problem.title}`, problem.advice, "Load again", () => open(id, { push: false }));
     } finally {
       if (load === loading) view.setLoading(false);
+    }
+  }
+
+  /** The page before `before` (the newest page's `next`), above the shown messages, while the same chat is open. */
+  async function loadOlder(id, before, load) {
+    try {
+      const { messages: older, next } = await api.getMessagePage(id, { before });
+      if (load !== loading || id !== sessionId) return;
+      view.showOlder(older, next ? () => loadOlder(id, next, load) : undefined);
+    } catch (error) {
+      if (load !== loading) return;
+      view.showOlder([], () => loadOlder(id, before, load));
+      const problem = describe(asChatError(error));
+      view.showNotice(`Older messages could not be loaded. ${problem.title}`, problem.advice, "OK", () => {});
     }
   }
 
@@ -122,6 +137,19 @@ export function createChat({ view, sessions, composer, undo, leaveTurn, onShow =
     if (sessionId) rememberChat(sessionId, firstMessage);
   }
 
+  /** A title the model proposed for the open chat's first answer; a title the person chose is kept. */
+  function proposeTitle(title) {
+    if (sessionId && saved.renameSession(sessionId, title, { renamed: false })) show(sessionId, { push: false });
+  }
+
+  /** The person renamed a chat in the list (kept in this browser's list; the server keeps no titles yet). */
+  function rename(id, title) {
+    if (saved.renameSession(id, title)) {
+      if (id === sessionId) show(id, { push: false });
+      else refreshList();
+    }
+  }
+
   function rememberChat(id, firstMessage, options) {
     if (saved.rememberSession(id, firstMessage, options)) refreshList();
   }
@@ -143,5 +171,5 @@ export function createChat({ view, sessions, composer, undo, leaveTurn, onShow =
     else if (remembered !== null) newChat({ push: false }); // forgets an id the list does not hold
   }
 
-  return { id: () => sessionId, newChat, open, remove, keep, adopt, remember, refreshList, followUrl, start };
+  return { id: () => sessionId, newChat, open, remove, keep, adopt, remember, proposeTitle, rename, refreshList, followUrl, start };
 }

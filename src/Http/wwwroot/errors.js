@@ -39,9 +39,19 @@ const ADVICE = {
     title: "Cannot reach the server.",
     advice: "Check the network connection (or that the host is still running), then retry.",
   },
+  TurnChanged: {
+    title: "The chat changed meanwhile.",
+    advice: "Another answer arrived (from another tab?). Open the chat again to see it, then try again.",
+    retry: false,
+  },
+  SessionNotFound: {
+    title: "There is no answer to run again.",
+    advice: "The server has no stored question and answer for this chat. Send a message instead.",
+    retry: false,
+  },
   Stopped: {
     title: "Stopped.",
-    advice: "The server may still finish this answer and keep it in the chat. Retry shows the kept answer, or asks again if there is none.",
+    advice: "What arrived is kept in the chat, marked Stopped (a server that did not hear the Stop may still finish this answer and keep it). Retry answers the question again, or shows the finished answer.",
   },
   Incomplete: {
     title: "The answer was cut off.",

@@ -43,6 +43,16 @@ export function rememberSession(id, firstMessage, { onlyIfNew = false } = {}) {
   return true;
 }
 
+/** Gives a listed chat a title; renamed (the person chose it) keeps a model-proposed title from replacing it. */
+export function renameSession(id, title, { renamed = true } = {}) {
+  const sessions = savedSessions();
+  const known = sessions.find((s) => s.id === id);
+  const clean = titleFrom(title);
+  if (!known || (known.renamed && !renamed) || known.title === clean) return false;
+  writeStorage(SESSIONS_KEY, sessions.map((s) => (s.id === id ? { ...s, title: clean, renamed: s.renamed || renamed } : s)));
+  return true;
+}
+
 export function forgetSession(id) {
   writeStorage(SESSIONS_KEY, savedSessions().filter((s) => s.id !== id));
 }

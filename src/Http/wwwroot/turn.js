@@ -1,5 +1,7 @@
-// One turn: send the message, show the answer as it streams, Stop, and Retry. After a Stop or a lost connection the
-// page cannot know whether the server stored the turn, so a Retry first looks (docs/chat-page.md, "Stop and Retry").
+// One turn: send the message, show the answer as it streams, Stop, and Retry; and running the last turn again
+// (Regenerate, Edit). After a Stop or a lost connection the page cannot know what the server stored, so a Retry first
+// looks (docs/chat-page.md, "Stop and Retry"): a whole answer is shown, a stopped one is regenerated; and it resends
+// the turn's idempotency key, so a turn stored after the page stopped looking is not stored twice.
 import * as api from "./api.js";
 import { describe, asChatError } from "./errors.js";
 
@@ -8,11 +10,11 @@ import { describe, asChatError } from "./errors.js";
  * onStored(id): a turn of chat id is stored (usage.js).
  */
 export function createTurns({ view, composer, chat, onModelProblem, onStored = () => {} }) {
-  // The turn in flight, or the last one that failed: {input, user, answer, error, controller, text, before, unsure}.
+  // The turn in flight, or the last one that failed: {input, user, answer, error, controller, text, before, unsure, requestId}.
   let turn = null;
 
   /** Sends a turn; with unsure (a Retry after Stop or a lost connection), first looks whether the server kept it. */
-  async function send(input, { unsure = false } = {}) {
+  async function send(input, { unsure = false, requestId = newRequestId() } = {}) {
     if (turn?.controller) return;
     if (turn) discard(turn); // a failed turn leaves once the chat moves on; a reload shows it only if the server kept it
     view.hideNotice();
@@ -21,17 +23,21 @@ export function createTurns({ view, composer, chat, onModelProblem, onStored = (
     const answer = view.addMessage("assistant", "");
     answer.setAttribute("aria-busy", "true");
     answer.classList.add("pending");
-    const current = { input, user, answer, text: "", controller: new AbortController(), before, unsure };
+    const current = { input, user, answer, text: "", controller: new AbortController(), before, unsure, requestId };
     turn = current;
     composer.setBusy(true);
     view.scrollToEnd(true);
     try {
       const kept = unsure && chat.id() ? await keptAnswer(current) : undefined;
-      if (kept !== undefined) {
-        if (turn === current) complete(current, { output_text: kept });
+      if (kept && !kept.interrupted) {
+        if (turn === current) complete(current, { output_text: kept.content });
         return;
       }
-      await receive(current, api.sendTurn({ input, sessionId: chat.id() }, current.controller.signal));
+      // What arrived before the Stop is stored as the last turn: run that turn again rather than adding another.
+      const events = kept?.interrupted
+        ? api.redoTurn({ sessionId: chat.id() }, current.controller.signal)
+        : api.sendTurn({ input, sessionId: chat.id(), requestId }, current.controller.signal);
+      await receive(current, events);
     } catch (error) {
       if (turn === current) fail(current, error);
     } finally {
@@ -85,7 +91,39 @@ export function createTurns({ view, composer, chat, onModelProblem, onStored = (
     const users = messages.flatMap((m, index) => (m.role === "user" ? [index] : []));
     const last = users.at(-1);
     if (users.length <= current.before || messages[last].content !== current.input) return undefined;
-    return messages.slice(last + 1).find((m) => m.role === "assistant")?.content;
+    return messages.slice(last + 1).find((m) => m.role === "assistant");
+  }
+
+  /** Runs the last turn again: the same question (Regenerate) or, with input, the edited one (Edit). */
+  async function redo(input) {
+    const last = view.lastTurn();
+    if (turn?.controller || !chat.id() || !last) return;
+    if (turn) discard(turn);
+    view.hideNotice();
+    const { user, answer } = last;
+    const question = input ?? user.querySelector(".body").textContent;
+    if (input !== undefined) view.setText(user, input);
+    view.setStopped(answer, false);
+    answer.classList.remove("incomplete");
+    answer.classList.add("pending");
+    answer.setAttribute("aria-busy", "true");
+    view.setText(answer, "");
+    const current = { input: question, user, answer, text: "", controller: new AbortController(), before: 0, redo: input ?? null };
+    turn = current;
+    composer.setBusy(true);
+    try {
+      await receive(current, api.redoTurn({ sessionId: chat.id(), input }, current.controller.signal));
+    } catch (error) {
+      if (turn === current) fail(current, error);
+    } finally {
+      current.controller = null;
+      if (turn === current || !turn?.controller) composer.setBusy(false);
+    }
+  }
+
+  // One key per turn, kept by its Retry. crypto.randomUUID needs a secure context; loopback http is one.
+  function newRequestId() {
+    return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
   }
 
   function keepInBackground(current, id) {
@@ -99,8 +137,10 @@ export function createTurns({ view, composer, chat, onModelProblem, onStored = (
     current.answer.classList.remove("pending");
     current.answer.removeAttribute("aria-busy");
     view.setText(current.answer, current.text);
+    view.markLastTurn();
     chat.remember(current.input);
     onStored(chat.id());
+    if (reply.title) chat.proposeTitle(reply.title);
     turn = null;
     view.announce(current.answer.querySelector(".body").textContent);
     view.scrollToEnd(false);
@@ -114,12 +154,21 @@ export function createTurns({ view, composer, chat, onModelProblem, onStored = (
     if (current.text) {
       view.setText(current.answer, current.text);
       current.answer.classList.add("incomplete");
-    } else {
+      // Where the server hears the Stop, it keeps what arrived, marked the same way (docs/chat-page.md).
+      if (failure.type === "Stopped") {
+        view.setStopped(current.answer, true);
+        chat.remember(current.input);
+      }
+    } else if (current.redo === undefined) {
       current.answer.remove();
+    }
+    if (current.redo === undefined && !(failure.type === "Stopped" && current.text)) {
+      // Not stored (as far as the page knows): Edit and Regenerate would act on the stored turn before it.
+      for (const element of [current.user, current.answer]) element.classList.remove("last-turn");
     }
     // Stopped or cut off: the server may have finished and stored the turn all the same.
     current.unsure ||= ["Stopped", "Network", "Incomplete"].includes(failure.type);
-    if (!problem.retry) {
+    if (!problem.retry && current.redo === undefined) {
       // Nothing to resend as it is: give the text back to edit.
       current.user.remove();
       composer.restore(current.input);
@@ -133,17 +182,21 @@ export function createTurns({ view, composer, chat, onModelProblem, onStored = (
   function resend(failed) {
     if (turn !== failed) return;
     discard(failed);
-    send(failed.input, { unsure: failed.unsure });
+    if (failed.redo !== undefined) redo(failed.redo ?? undefined);
+    else send(failed.input, { unsure: failed.unsure, requestId: failed.requestId });
     composer.focus();
   }
 
   function discard(failed) {
-    for (const element of [failed.user, failed.answer, failed.error]) element?.remove();
+    // A redo's messages are the chat's stored last turn: only its error box goes.
+    const elements = failed.redo !== undefined ? [failed.error] : [failed.user, failed.answer, failed.error];
+    for (const element of elements) element?.remove();
     turn = null;
   }
 
   return {
     send,
+    redo,
     /** Whether a turn is streaming (a second one waits). */
     busy: () => Boolean(turn?.controller),
     stop: () => turn?.controller?.abort(),

@@ -6,14 +6,18 @@ import { button, paragraph } from "./dom.js";
 
 const KANA = /[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]/;
 
-export function createView({ messages, welcome, announcer, notice }) {
-  const sources = new WeakMap(); // an answer's article → its Markdown, which "Copy answer" copies
+/** onRegenerate(): run the last question again; onEdit(text): answer the edited last question instead. */
+export function createView({ messages, welcome, announcer, notice }, { onRegenerate = () => {}, onEdit = () => {} } = {}) {
+  const sources = new WeakMap(); // a message's article → its text (an answer's Markdown, which "Copy answer" copies)
 
   messages.addEventListener("click", (event) => {
     const copy = event.target.closest(".copy-code");
     if (copy) copyText(copy, copy.closest(".code-block").querySelector("code").textContent);
     const copyAnswer = event.target.closest(".copy-answer");
     if (copyAnswer) copyText(copyAnswer, sources.get(copyAnswer.closest(".message")) ?? "");
+    if (event.target.closest(".regenerate-answer")) onRegenerate();
+    const editButton = event.target.closest(".edit-question");
+    if (editButton) startEdit(editButton.closest(".message"));
   });
 
   function clear() {
@@ -22,7 +26,7 @@ export function createView({ messages, welcome, announcer, notice }) {
     welcome.hidden = false;
   }
 
-  function addMessage(role, text) {
+  function addMessage(role, text, { interrupted = false } = {}) {
     const article = document.createElement("article");
     article.className = "message";
     article.dataset.role = role;
@@ -32,24 +36,107 @@ export function createView({ messages, welcome, announcer, notice }) {
     const body = document.createElement("div");
     body.className = "body";
     article.append(heading, body);
+    // Hidden by the stylesheet while the answer streams (aria-busy); Regenerate and Edit only on the last turn.
+    const actions = document.createElement("div");
+    actions.className = "message-actions";
     if (role === "assistant") {
-      // Hidden by the stylesheet while the answer streams (aria-busy).
-      const actions = document.createElement("div");
-      actions.className = "message-actions";
-      actions.append(button("Copy", "copy-answer", "Copy answer"));
-      article.append(actions);
+      actions.append(button("Copy", "copy-answer", "Copy answer"), button("Regenerate", "regenerate-answer", "Regenerate answer"));
+    } else {
+      actions.append(button("Edit", "edit-question", "Edit question"));
     }
+    article.append(actions);
     welcome.hidden = true;
     messages.append(article);
     setText(article, text);
+    setStopped(article, interrupted);
+    markLastTurn();
     return article;
+  }
+
+  /** An answer kept after a Stop carries a visible "Stopped" marker (and data-interrupted), so it is not taken for a whole one. */
+  function setStopped(article, stopped) {
+    article.querySelector(".stopped-marker")?.remove();
+    if (stopped) {
+      article.dataset.interrupted = "true";
+      article.querySelector(".body").after(paragraph("Stopped: the answer was cut short here.", "stopped-marker"));
+    } else {
+      delete article.dataset.interrupted;
+    }
+  }
+
+  /** Only the last question and answer offer Edit and Regenerate: the server replaces only the last turn. */
+  function markLastTurn() {
+    const all = [...messages.querySelectorAll(".message")];
+    const last = all.at(-1);
+    const pair = last?.dataset.role === "assistant" && all.at(-2)?.dataset.role === "user" ? [all.at(-2), last] : [];
+    for (const article of all) article.classList.toggle("last-turn", pair.includes(article));
+  }
+
+  /** The last question as an inline text box: Enter sends the edited question, Escape (or an empty box) cancels. */
+  function startEdit(article) {
+    if (!article.classList.contains("last-turn") || article.querySelector(".edit-box")) return;
+    const body = article.querySelector(".body");
+    const box = document.createElement("textarea");
+    box.className = "edit-box";
+    box.value = sources.get(article) ?? body.textContent;
+    box.rows = Math.min(8, box.value.split("\n").length + 1);
+    box.setAttribute("aria-label", "Edit your question (Enter to send, Escape to cancel)");
+    const close = () => {
+      box.remove();
+      body.hidden = false;
+      article.querySelector(".edit-question")?.focus();
+    };
+    box.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+        event.preventDefault();
+        const text = box.value;
+        close();
+        if (text.trim() && text !== (sources.get(article) ?? body.textContent)) onEdit(text);
+      } else if (event.key === "Escape") {
+        close();
+      }
+    });
+    body.hidden = true;
+    body.after(box);
+    box.focus();
+  }
+
+  /** The last question and answer, as articles (null when the chat does not end with an answer). */
+  function lastTurn() {
+    const [user, answer] = messages.querySelectorAll(".message.last-turn");
+    return user && answer ? { user, answer } : null;
   }
 
   /** A chat's stored history; only the person's and the model's messages are shown. */
   function showHistory(stored) {
     const shown = stored.filter((m) => m.role === "user" || m.role === "assistant");
-    for (const message of shown) addMessage(message.role, message.content);
+    for (const message of shown) addMessage(message.role, message.content, { interrupted: message.interrupted === true });
     welcome.hidden = shown.length > 0;
+    return shown;
+  }
+
+  /**
+   * An older page of the chat's history, above what is shown; with more (a function), a "Load older messages"
+   * button above it runs more() once. Called with an empty page and no more, it only removes the button.
+   */
+  function showOlder(stored, more) {
+    messages.querySelector(".load-older")?.remove();
+    const first = messages.querySelector(".message");
+    const shown = stored.filter((m) => m.role === "user" || m.role === "assistant");
+    for (const message of shown) {
+      const article = addMessage(message.role, message.content);
+      if (first) first.before(article);
+    }
+    if (more) {
+      const load = button("Load older messages", "button load-older");
+      load.addEventListener("click", () => {
+        load.disabled = true;
+        more();
+      }, { once: true });
+      const top = messages.querySelector(".message");
+      if (top) top.before(load);
+      else messages.append(load);
+    }
     return shown;
   }
 
@@ -57,6 +144,7 @@ export function createView({ messages, welcome, announcer, notice }) {
   function setText(article, text) {
     const body = article.querySelector(".body");
     if (article.dataset.role === "user") {
+      sources.set(article, text);
       body.textContent = text;
     } else {
       sources.set(article, text);
@@ -118,7 +206,10 @@ export function createView({ messages, welcome, announcer, notice }) {
     return box;
   }
 
-  return { clear, addMessage, showHistory, setText, userMessageCount, scrollToEnd, setLoading, announce, showNotice, hideNotice, showTurnError };
+  return {
+    clear, addMessage, showHistory, showOlder, setText, setStopped, markLastTurn, lastTurn, userMessageCount, scrollToEnd,
+    setLoading, announce, showNotice, hideNotice, showTurnError,
+  };
 }
 
 async function copyText(copy, text) {

@@ -118,6 +118,73 @@ public sealed class ChatPageSessionTests(ChatPageFixture fixture)
         (await HistoryAsync(id)).Should().Equal("first", "echo: first", "first", "echo: first");
     }
 
+    [Fact]
+    public async Task RetryAfterADroppedConnection_WhenTheLookMissesTheKeptTurn_ResendsItsKeyAndStoresOnce()
+    {
+        await using var chat = await fixture.OpenAsync();
+        await chat.SendAsync("first");
+        var id = chat.SessionId!;
+        var asked = fixture.Model.Requests.Count;
+        fixture.Model.Answer("kept", " answer");
+        var keys = new List<string?>();
+        chat.Page.Request += (_, request) =>
+        {
+            if (request.Method == "POST")
+            {
+                keys.Add(request.Headers.GetValueOrDefault("idempotency-key"));
+            }
+        };
+        // The server finishes and stores the turn; the connection drops before the page reads a byte of it.
+        await chat.Page.RouteAsync(new Uri(fixture.Address, "/").ToString(), async route =>
+        {
+            await route.FetchAsync();
+            await route.AbortAsync("connectionreset");
+        }, new() { Times = 1 });
+        // The Retry's look misses it (as an eventually consistent read can): only the key prevents a second turn.
+        await chat.Page.RouteAsync("**/messages", route => route.FulfillAsync(new()
+        {
+            Status = 200,
+            ContentType = "application/json",
+            Body = $$"""{"session_id": "{{id}}", "messages": [], "next": null}""",
+        }), new() { Times = 1 });
+
+        await chat.TypeAndPressEnterAsync("second");
+        await Expect(chat.Page.Locator("#retry")).ToBeVisibleAsync();
+        await chat.Page.Locator("#retry").ClickAsync();
+
+        await Expect(chat.Answers).ToHaveTextAsync(["echo: first", "kept answer"]);
+        await chat.WaitUntilIdleAsync();
+        (await HistoryAsync(id)).Should().Equal("first", "echo: first", "second", "kept answer");
+        fixture.Model.Requests.Count.Should().Be(asked + 1, "the resent turn is answered from the store");
+        keys.Should().HaveCount(2).And.OnlyContain(k => !string.IsNullOrEmpty(k));
+        keys.Distinct().Should().HaveCount(1, "a Retry resends its turn's key");
+    }
+
+    [Fact]
+    public async Task LongChat_ShowsItsNewestHundredMessages_AndLoadOlderShowsTheRestAboveThem()
+    {
+        await using var chat = await fixture.OpenAsync();
+        await chat.SendAsync("turn 0");
+        var id = chat.SessionId!;
+        for (var i = 1; i < 60; i++)
+        {
+            using var response = await fixture.Client.PostAsJsonAsync(
+                "/", new Dictionary<string, string> { ["input_text"] = $"turn {i}", ["session_id"] = id }, TestContext.Current.CancellationToken);
+            response.EnsureSuccessStatusCode();
+        }
+
+        await chat.Page.ReloadAsync();
+        await Expect(chat.UserMessages).ToHaveCountAsync(50);
+        await Expect(chat.UserMessages.First).ToHaveTextAsync("turn 10");
+        await chat.Page.Locator(".load-older").ClickAsync();
+
+        await Expect(chat.UserMessages).ToHaveCountAsync(60);
+        await Expect(chat.UserMessages.First).ToHaveTextAsync("turn 0");
+        await Expect(chat.UserMessages.Nth(10)).ToHaveTextAsync("turn 10");
+        await Expect(chat.Page.Locator(".load-older")).ToHaveCountAsync(0);
+        chat.Errors.Should().BeEmpty();
+    }
+
     /// <summary>A chat started by someone else: its id, minted by the server.</summary>
     private async Task<string> StartChatOnTheServerAsync(string input)
     {

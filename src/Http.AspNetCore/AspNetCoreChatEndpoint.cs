@@ -1,22 +1,22 @@
 using ChatBedrock.Domain;
-using ChatBedrock.Http;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace ChatBedrock.Hosts.Local;
+namespace ChatBedrock.Http.AspNetCore;
 
 /// <summary>
-/// Serves every request through the shared HTTP surface: the request becomes a <see cref="ChatHttpRequest"/>
+/// Serves a request through the shared HTTP surface: the request becomes a <see cref="ChatHttpRequest"/>
 /// (raw path and query as sent, the body up to one byte past the limit so the surface can answer 413), and
-/// the answer is written straight to Kestrel, each chunk flushed so Server-Sent Events arrive as they happen.
+/// the answer is written straight to the server, each chunk flushed so Server-Sent Events arrive as they happen.
 /// </summary>
-internal sealed class ChatHttpEndpoint(ChatHttpHandler handler)
+internal sealed class AspNetCoreChatEndpoint(ChatHttpHandler handler)
 {
     private const int ReadChunkBytes = 16 * 1024;
 
     public async Task HandleAsync(HttpContext context)
     {
         var cancellationToken = context.RequestAborted;
-        var response = new KestrelResponse(context.Response);
+        var response = new AspNetCoreResponse(context.Response);
         try
         {
             ChatHttpRequest request;
@@ -79,7 +79,7 @@ internal sealed class ChatHttpEndpoint(ChatHttpHandler handler)
         return buffer.ToArray();
     }
 
-    private sealed class KestrelResponse(HttpResponse response) : IChatHttpResponse
+    private sealed class AspNetCoreResponse(HttpResponse response) : IChatHttpResponse
     {
         public ValueTask StartAsync(int statusCode, IReadOnlyList<KeyValuePair<string, string>> headers, CancellationToken cancellationToken)
         {
