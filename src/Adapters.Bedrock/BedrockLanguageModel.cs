@@ -53,7 +53,7 @@ internal sealed partial class BedrockLanguageModel : ILanguageModel
             var usage = TokenUsage.ToModelUsage(response.Usage);
             var stopReason = response.StopReason ?? StopReasons.EndTurn;
             LogAnswered(_options.ModelId, false, usage.InputTokens, usage.OutputTokens, usage.CacheReadInputTokens, usage.CacheWriteInputTokens, stopReason, response.Metrics?.LatencyMs);
-            return new ModelResponse(text.ToString(), usage, stopReason);
+            return new ModelResponse(text.ToString(), usage, stopReason) { ModelId = _options.ModelId };
         }
         catch (OperationCanceledException e) when (deadline.Expired)
         {

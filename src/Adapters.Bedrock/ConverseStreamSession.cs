@@ -109,7 +109,7 @@ internal sealed class ConverseStreamSession : IAsyncDisposable
     private ModelStreamEnd End(TokenUsage? usage)
     {
         _ended = true;
-        return new ModelStreamEnd(TokenUsage.ToModelUsage(usage), _stopReason ?? StopReasons.EndTurn);
+        return new ModelStreamEnd(TokenUsage.ToModelUsage(usage), _stopReason ?? StopReasons.EndTurn) { ModelId = _modelId };
     }
 
     private string? ReadDeltaText(ReadOnlySpan<byte> payload)

@@ -39,7 +39,7 @@ internal static class LangChainMessages
             human.M[RequestIdField] = new AttributeValue { S = requestId };
         }
 
-        return [human, Ai(turn.Assistant.Content, turn.Assistant.Interrupted)];
+        return [human, Ai(turn.Assistant.Content, turn.Assistant.Usage, turn.Assistant.Interrupted)];
     }
 
     /// <summary>
@@ -54,8 +54,15 @@ internal static class LangChainMessages
     /// <summary>A HumanMessage: content, additional_kwargs, response_metadata, type, name, id, example.</summary>
     public static AttributeValue Human(string content) => Entry(HumanType, BaseFields(content, HumanType));
 
-    /// <summary>An AIMessage: the human fields plus tool_calls, invalid_tool_calls, usage_metadata.</summary>
-    public static AttributeValue Ai(string content, bool interrupted = false)
+    /// <summary>
+    /// An AIMessage: the human fields plus tool_calls, invalid_tool_calls, usage_metadata. With a known usage,
+    /// <c>usage_metadata</c> is LangChain's <c>UsageMetadata</c> (input_tokens counting the whole prompt, as
+    /// LangChain's Bedrock models do, with the cache's share in input_token_details) and
+    /// <c>response_metadata</c> names the model as both langchain-aws chat models do (<c>model_id</c>,
+    /// <c>model_name</c>); otherwise None, as LangChain writes it. An interrupted answer also carries
+    /// <see cref="StopReasonField"/> in the same <c>response_metadata</c>.
+    /// </summary>
+    public static AttributeValue Ai(string content, MessageUsage? usage = null, bool interrupted = false)
     {
         var data = BaseFields(content, AiType);
         if (interrupted)
@@ -65,8 +72,54 @@ internal static class LangChainMessages
 
         data["tool_calls"] = new AttributeValue { L = [] };
         data["invalid_tool_calls"] = new AttributeValue { L = [] };
-        data["usage_metadata"] = Null;
+        data["usage_metadata"] = usage is null ? Null : UsageMetadata(usage);
+        if (usage?.ModelId is { } model)
+        {
+            // Added to the same map as the stop reason: neither may replace the other.
+            data["response_metadata"].M["model_id"] = new AttributeValue { S = model };
+            data["response_metadata"].M["model_name"] = new AttributeValue { S = model };
+        }
+
         return Entry(AiType, data);
+    }
+
+    /// <summary>The usage LangChain stored with an AIMessage (ours or a LangChain app's), or null when it has none.</summary>
+    public static MessageUsage? ReadUsage(Dictionary<string, AttributeValue> data)
+    {
+        if (!data.TryGetValue("usage_metadata", out var metadata) || metadata.M is not { } usage || !usage.ContainsKey("input_tokens"))
+        {
+            return null;
+        }
+
+        var details = usage.TryGetValue("input_token_details", out var d) && d.M is { } map ? map : [];
+        var cacheRead = UsageAttributes.Int(details, "cache_read");
+        var cacheWrite = UsageAttributes.Int(details, "cache_creation");
+        var response = data.TryGetValue("response_metadata", out var r) && r.M is { } m ? m : [];
+        var model = UsageAttributes.Text(response, "model_id") ?? UsageAttributes.Text(response, "model_name");
+        return new MessageUsage(
+            Math.Max(0, UsageAttributes.Int(usage, "input_tokens") - cacheRead - cacheWrite), UsageAttributes.Int(usage, "output_tokens"), cacheRead, cacheWrite, model);
+    }
+
+    private static AttributeValue UsageMetadata(MessageUsage usage)
+    {
+        var prompt = usage.InputTokens + usage.CacheReadTokens + usage.CacheWriteTokens;
+        return new AttributeValue
+        {
+            M = new(StringComparer.Ordinal)
+            {
+                ["input_tokens"] = UsageAttributes.Number(prompt),
+                ["output_tokens"] = UsageAttributes.Number(usage.OutputTokens),
+                ["total_tokens"] = UsageAttributes.Number(prompt + usage.OutputTokens),
+                ["input_token_details"] = new AttributeValue
+                {
+                    M = new(StringComparer.Ordinal)
+                    {
+                        ["cache_read"] = UsageAttributes.Number(usage.CacheReadTokens),
+                        ["cache_creation"] = UsageAttributes.Number(usage.CacheWriteTokens),
+                    },
+                },
+            },
+        };
     }
 
     /// <summary>The stored type of an entry (<c>type</c>, else <c>data.type</c>), or null when it has none.</summary>
@@ -117,10 +170,12 @@ internal static class LangChainMessages
         }
 
         skippedBecause = null;
+        var usage = role == ChatRole.Assistant && data?.M is { } dataFields ? ReadUsage(dataFields) : null;
         var interrupted = role == ChatRole.Assistant && data?.M is { } d && d.TryGetValue("response_metadata", out var metadata)
             && metadata.M is { } m && m.TryGetValue(StopReasonField, out var reason) && reason.S == Interrupted;
         return new ChatMessage(role.Value, content)
         {
+            Usage = usage,
             Interrupted = interrupted,
             RequestId = role == ChatRole.User && map.TryGetValue(RequestIdField, out var key) ? key.S : null,
         };

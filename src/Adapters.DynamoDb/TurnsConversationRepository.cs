@@ -141,6 +141,11 @@ internal sealed partial class TurnsConversationRepository(StoreTable table) : IC
         AddTimestamp(item, UserAtAttribute, turn.User.Timestamp);
         AddTimestamp(item, AssistantAtAttribute, turn.Assistant.Timestamp);
         AddInterrupted(item, turn.Assistant);
+        if (turn.Assistant.Usage is { } usage)
+        {
+            item[UsageAttributes.UsageAttribute] = UsageAttributes.ToMap(usage);
+        }
+
         if (turn.User.RequestId is { } requestId)
         {
             item[RequestIdAttribute] = new AttributeValue { S = requestId };
@@ -201,6 +206,11 @@ internal sealed partial class TurnsConversationRepository(StoreTable table) : IC
             AddTimestamp(item, UserAtAttribute, replacement.User.Timestamp);
             AddTimestamp(item, AssistantAtAttribute, replacement.Assistant.Timestamp);
             AddInterrupted(item, replacement.Assistant);
+            if (replacement.Assistant.Usage is { } usage)
+            {
+                item[UsageAttributes.UsageAttribute] = UsageAttributes.ToMap(usage);
+            }
+
             if (table.ExpiresAt() is { } expiry)
             {
                 item[table.Options.TimeToLiveAttributeName] = expiry;
@@ -408,7 +418,11 @@ internal sealed partial class TurnsConversationRepository(StoreTable table) : IC
             DateTimeOffset? at = item.TryGetValue(timeName, out var time)
                 && DateTimeOffset.TryParse(time.S, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed) ? parsed : null;
             var interrupted = role == ChatRole.Assistant && item.TryGetValue(AssistantInterruptedAttribute, out var flag) && flag.BOOL == true;
-            messages.Add(new ChatMessage(role, content, at) { Interrupted = interrupted });
+            messages.Add(new ChatMessage(role, content, at)
+            {
+                Interrupted = interrupted,
+                Usage = role == ChatRole.Assistant ? UsageAttributes.FromMap(item.GetValueOrDefault(UsageAttributes.UsageAttribute)) : null,
+            });
         }
     }
 

@@ -35,8 +35,8 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
 
     // The primary key's index serves the newest-N read: a backward range scan of one session, then re-ordered.
     private const string SelectNewest = """
-        SELECT role, content, created_at, interrupted, request_id FROM (
-            SELECT sequence, role, content, created_at, interrupted, request_id FROM messages
+        SELECT role, content, created_at, interrupted, request_id, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, model_id FROM (
+            SELECT sequence, role, content, created_at, interrupted, request_id, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, model_id FROM messages
             WHERE session_id = $session ORDER BY sequence DESC LIMIT $limit
         ) ORDER BY sequence;
         """;
@@ -44,7 +44,7 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
     // Keyset paging on the primary key: a backward range scan from the cursor, one row more than the page to
     // learn whether older rows exist; never an OFFSET, so a deep page costs what the first does.
     private const string SelectPage = """
-        SELECT sequence, role, content, created_at, request_id, interrupted FROM messages
+        SELECT sequence, role, content, created_at, request_id, interrupted, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, model_id FROM messages
         WHERE session_id = $session AND sequence < $before ORDER BY sequence DESC LIMIT $limit;
         """;
 
@@ -54,10 +54,10 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
     // Both messages in one statement; the next sequence is read under the write lock BEGIN IMMEDIATE took.
     private const string InsertTurn = """
         WITH next (sequence) AS (SELECT COALESCE(MAX(sequence) + 1, 0) FROM messages WHERE session_id = $session)
-        INSERT INTO messages (session_id, sequence, role, content, created_at, interrupted, request_id)
-        SELECT $session, sequence, $userRole, $userContent, $userTime, $userInterrupted, $userRequestId FROM next
+        INSERT INTO messages (session_id, sequence, role, content, created_at, interrupted, request_id, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, model_id)
+        SELECT $session, sequence, $userRole, $userContent, $userTime, $userInterrupted, $userRequestId, $userInput, $userOutput, $userCacheRead, $userCacheWrite, $userModel FROM next
         UNION ALL
-        SELECT $session, sequence + 1, $assistantRole, $assistantContent, $assistantTime, $assistantInterrupted, $assistantRequestId FROM next;
+        SELECT $session, sequence + 1, $assistantRole, $assistantContent, $assistantTime, $assistantInterrupted, $assistantRequestId, $assistantInput, $assistantOutput, $assistantCacheRead, $assistantCacheWrite, $assistantModel FROM next;
         """;
 
     // Added after schema version 1 as a nullable column (NULL: a whole answer), so files written before it and
@@ -69,7 +69,8 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
         """;
 
     private const string UpdateMessage = """
-        UPDATE messages SET content = $content, created_at = $time, interrupted = $interrupted
+        UPDATE messages SET content = $content, created_at = $time, interrupted = $interrupted,
+            input_tokens = $Input, output_tokens = $Output, cache_read_tokens = $CacheRead, cache_write_tokens = $CacheWrite, model_id = $Model
         WHERE session_id = $session AND sequence = $sequence;
         """;
 
@@ -124,6 +125,7 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
                         {
                             Interrupted = !reader.IsDBNull(3) && reader.GetInt64(3) != 0,
                             RequestId = reader.IsDBNull(4) ? null : reader.GetString(4),
+                            Usage = ReadUsage(reader, 5),
                         });
                     }
 
@@ -166,6 +168,7 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
                         {
                             RequestId = reader.IsDBNull(4) ? null : reader.GetString(4),
                             Interrupted = !reader.IsDBNull(5) && reader.GetInt64(5) != 0,
+                            Usage = ReadUsage(reader, 6),
                         };
                         if (!page.TryAdd(message, PageCursor.Format(reader.GetInt64(0))))
                         {
@@ -242,6 +245,7 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
                 update.Parameters.AddWithValue("$content", message.Content);
                 update.Parameters.AddWithValue("$time", message.Timestamp is { } time ? time.ToUnixTimeMilliseconds() : DBNull.Value);
                 update.Parameters.AddWithValue("$interrupted", message.Interrupted ? 1 : DBNull.Value);
+                AddUsage(update, "$", message.Usage);
                 await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }, cancellationToken).ConfigureAwait(false);
@@ -254,7 +258,7 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = "DELETE FROM messages WHERE session_id = $session;";
+            command.CommandText = "DELETE FROM messages WHERE session_id = $session; DELETE FROM summaries WHERE session_id = $session;";
             command.Parameters.AddWithValue("$session", sessionId.Value);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
@@ -383,6 +387,7 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await AddColumnOnceAsync(command, "interrupted", AddInterrupted, cancellationToken).ConfigureAwait(false);
         await AddColumnOnceAsync(command, "request_id", AddRequestIdColumn, cancellationToken).ConfigureAwait(false);
+        await MigrateUsageAsync(command, cancellationToken).ConfigureAwait(false);
         transaction.Commit();
     }
 
@@ -408,6 +413,7 @@ internal sealed partial class SqliteConversationRepository : IConversationReposi
         command.Parameters.AddWithValue(prefix + "Time", message.Timestamp is { } time ? time.ToUnixTimeMilliseconds() : DBNull.Value);
         command.Parameters.AddWithValue(prefix + "Interrupted", message.Interrupted ? 1 : DBNull.Value);
         command.Parameters.AddWithValue(prefix + "RequestId", message.RequestId is { } requestId ? requestId : DBNull.Value);
+        AddUsage(command, prefix, message.Usage);
     }
 
     // The table's CHECK constraint admits only the three names.

@@ -47,6 +47,7 @@ public sealed partial class ContinueConversation
     private readonly ILogger<ContinueConversation> _logger;
     private readonly ConversationOptions _options;
     private readonly ContextWindow _window;
+    private readonly ConversationSummarizer? _summarizer;
 
     /// <summary>The stop reason of a turn answered from the store because its idempotency key was seen before.</summary>
     public const string ReplayedStopReason = "replayed";
@@ -65,6 +66,7 @@ public sealed partial class ContinueConversation
         _logger = logger;
         _options = options.Value;
         _window = new ContextWindow(_options.MaxHistoryMessages, _options.MaxContextTokens);
+        _summarizer = _options.Summary ? new ConversationSummarizer(model, repository, _options, time, logger) : null;
     }
 
     /// <summary>Runs one turn and returns the whole answer.</summary>
@@ -183,8 +185,9 @@ public sealed partial class ContinueConversation
         IReadOnlyList<ChatMessage> history = [];
         if (!isNew)
         {
-            // One extra message so a pair cut at the limit's edge can still be seen whole.
-            history = await _repository.LoadAsync(sessionId, _options.MaxHistoryMessages + 1, cancellationToken).ConfigureAwait(false);
+            // One extra message so a pair cut at the limit's edge can still be seen whole. Summary memory needs
+            // the whole history: it counts which messages its summary covers from the first.
+            history = await _repository.LoadAsync(sessionId, _summarizer is null ? _options.MaxHistoryMessages + 1 : null, cancellationToken).ConfigureAwait(false);
         }
 
         if (requestId is not null && StoredAnswer(history, requestId, text) is { } stored)
@@ -193,7 +196,9 @@ public sealed partial class ContinueConversation
             return (sessionId, input, null, stored);
         }
 
-        var window = _window.Select(history, input, _options.SystemPrompt);
+        var window = _summarizer is null || isNew
+            ? _window.Select(history, input, _options.SystemPrompt)
+            : await _summarizer.SelectAsync(sessionId, history, input, cancellationToken).ConfigureAwait(false);
         turn.Prepared(isNew, history.Count, window.Count);
         LogTurnStarting(sessionId.Value, sessionId.LogHandle, isNew, history.Count, window.Count);
 
@@ -235,7 +240,13 @@ public sealed partial class ContinueConversation
     private async Task<ConversationReply> StoreAsync(
         SessionId sessionId, ChatMessage input, ModelResponse response, CancellationToken cancellationToken, bool interrupted = false, bool proposeTitle = false)
     {
-        var turn = new ChatTurn(input, ChatMessage.Assistant(response.Text, _time.GetUtcNow()) with { Interrupted = interrupted });
+        var modelId = response.ModelId ?? (await _model.GetStatusAsync(cancellationToken).ConfigureAwait(false)).ModelId;
+        var answer = ChatMessage.Assistant(response.Text, _time.GetUtcNow()) with
+        {
+            Interrupted = interrupted,
+            Usage = response.Usage.ToMessageUsage(modelId),
+        };
+        var turn = new ChatTurn(input, answer);
         await _repository.AppendTurnAsync(sessionId, turn, cancellationToken).ConfigureAwait(false);
         LogTurnStored(sessionId.LogHandle, response.Usage.InputTokens, response.Usage.OutputTokens, response.StopReason);
         var title = proposeTitle && _options.ProposeTitles

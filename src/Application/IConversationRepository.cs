@@ -40,4 +40,18 @@ public interface IConversationRepository
 
     /// <summary>Deletes a session's messages. Deleting an unknown session is not an error.</summary>
     Task DeleteAsync(SessionId sessionId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The session's summary memory (<see cref="ConversationSummary"/>), or null when it has none. Every
+    /// ChatBedrock store keeps summaries; the default, for other stores, has none.
+    /// </summary>
+    Task<ConversationSummary?> LoadSummaryAsync(SessionId sessionId, CancellationToken cancellationToken) =>
+        Task.FromResult<ConversationSummary?>(null);
+
+    /// <summary>
+    /// Stores the session's summary, replacing any earlier one; <see cref="DeleteAsync"/> removes it with the
+    /// messages. The default, for stores that keep no summaries, refuses with <see cref="NotSupportedException"/>.
+    /// </summary>
+    Task SaveSummaryAsync(SessionId sessionId, ConversationSummary summary, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"The store {Name} keeps no conversation summaries.");
 }

@@ -56,6 +56,9 @@ public readonly record struct ModelUsage(int InputTokens, int OutputTokens)
 
     /// <summary>Every token of the call, as Bedrock's <c>totalTokens</c>: <see cref="PromptTokens"/> and the output.</summary>
     public int TotalTokens => PromptTokens + OutputTokens;
+
+    /// <summary>These counts as stored with a message, with the model that produced them.</summary>
+    public MessageUsage ToMessageUsage(string? modelId) => new(InputTokens, OutputTokens, CacheReadInputTokens, CacheWriteInputTokens, modelId);
 }
 
 /// <summary>Why the model stopped. Known values are listed; unknown ones from a provider are kept as they are.</summary>
@@ -73,7 +76,11 @@ public static class StopReasons
 }
 
 /// <summary>A complete answer.</summary>
-public sealed record ModelResponse(string Text, ModelUsage Usage, string StopReason);
+public sealed record ModelResponse(string Text, ModelUsage Usage, string StopReason)
+{
+    /// <summary>The model that answered, when the adapter knows it (stored with the answer); else null.</summary>
+    public string? ModelId { get; init; }
+}
 
 /// <summary>One item of a streamed answer.</summary>
 public abstract record ModelStreamUpdate;
@@ -82,4 +89,8 @@ public abstract record ModelStreamUpdate;
 public sealed record ModelTextDelta(string Text) : ModelStreamUpdate;
 
 /// <summary>The end of a streamed answer.</summary>
-public sealed record ModelStreamEnd(ModelUsage Usage, string StopReason) : ModelStreamUpdate;
+public sealed record ModelStreamEnd(ModelUsage Usage, string StopReason) : ModelStreamUpdate
+{
+    /// <summary>The model that answered, when the adapter knows it (stored with the answer); else null.</summary>
+    public string? ModelId { get; init; }
+}

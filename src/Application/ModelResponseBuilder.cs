@@ -35,7 +35,7 @@ public sealed class ModelResponseBuilder
     /// refused as <see cref="ChatErrorCode.ModelUnavailable"/>, which a caller may send again.
     /// </summary>
     public ModelResponse Build() => _end is { } end
-        ? new ModelResponse(_text.ToString(), end.Usage, end.StopReason)
+        ? new ModelResponse(_text.ToString(), end.Usage, end.StopReason) { ModelId = end.ModelId }
         : throw new ChatException(ChatErrorCode.ModelUnavailable, "The model's answer ended before it was complete.");
 }
 

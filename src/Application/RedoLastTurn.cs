@@ -102,7 +102,13 @@ public sealed partial class RedoLastTurn
     private async Task<ConversationReply> ReplaceAsync(
         SessionId sessionId, ChatTurn last, ChatMessage input, ModelResponse response, bool interrupted, CancellationToken cancellationToken)
     {
-        var turn = new ChatTurn(input, ChatMessage.Assistant(response.Text, _time.GetUtcNow()) with { Interrupted = interrupted });
+        var modelId = response.ModelId ?? (await _model.GetStatusAsync(cancellationToken).ConfigureAwait(false)).ModelId;
+        var answer = ChatMessage.Assistant(response.Text, _time.GetUtcNow()) with
+        {
+            Interrupted = interrupted,
+            Usage = response.Usage.ToMessageUsage(modelId),
+        };
+        var turn = new ChatTurn(input, answer);
         if (!await _repository.ReplaceLastTurnAsync(sessionId, last, turn, cancellationToken).ConfigureAwait(false))
         {
             throw new ChatException(ChatErrorCode.TurnChanged, "The conversation changed meanwhile (another answer arrived); reload it and try again.");

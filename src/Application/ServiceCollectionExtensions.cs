@@ -12,7 +12,7 @@ public static class ChatBedrockApplicationServiceCollectionExtensions
 {
     /// <summary>
     /// Registers every use case (<see cref="ContinueConversation"/> with its options, validated at start-up;
-    /// <see cref="ReadConversation"/>, <see cref="DeleteConversation"/>, <see cref="GetServiceStatus"/>, <see cref="RedoLastTurn"/>, <see cref="ImportConversation"/>) and
+    /// <see cref="ReadConversation"/>, <see cref="ReadConversationUsage"/>, <see cref="DeleteConversation"/>, <see cref="GetServiceStatus"/>, <see cref="RedoLastTurn"/>, <see cref="ImportConversation"/>) and
     /// <see cref="TimeProvider.System"/> when no time provider is registered. Calling it again only adds
     /// <paramref name="configure"/>. A model and a repository must be registered separately; the use cases see them
     /// through <see cref="TelemetryLanguageModel"/> and <see cref="TelemetryConversationRepository"/>, which cost
@@ -33,6 +33,7 @@ public static class ChatBedrockApplicationServiceCollectionExtensions
             s.GetRequiredService<TimeProvider>(),
             s.GetRequiredService<ILogger<ContinueConversation>>()));
         services.TryAddSingleton(s => new ReadConversation(ObservedRepository(s)));
+        services.TryAddSingleton(s => new ReadConversationUsage(ObservedRepository(s), s.GetRequiredService<IOptions<ConversationOptions>>()));
         services.TryAddSingleton(s => new DeleteConversation(ObservedRepository(s)));
         services.TryAddSingleton<GetServiceStatus>();
         services.TryAddSingleton<RedoLastTurn>();

@@ -41,6 +41,9 @@ public static class ChatRoles
 /// <param name="Timestamp">When it was written; null when the store does not keep time (e.g. LangChain's table).</param>
 public sealed record ChatMessage(ChatRole Role, string Content, DateTimeOffset? Timestamp = null)
 {
+    /// <summary>For an assistant answer, the tokens and model that produced it; null when not known (older or foreign entries).</summary>
+    public MessageUsage? Usage { get; init; }
+
     /// <summary>
     /// An assistant message cut short because the client stopped reading (the page's Stop, a closed tab): the
     /// text that had arrived, kept so the conversation goes on from it, marked so it is not taken for a whole answer.

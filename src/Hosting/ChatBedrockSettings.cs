@@ -80,6 +80,18 @@ public sealed record ChatBedrockSettings
     /// <summary><c>CHAT_ADDITIONAL_MODEL_REQUEST_FIELDS</c>: a JSON object passed to the model.</summary>
     public string? AdditionalModelRequestFields { get; init; }
 
+    /// <summary><c>CHAT_SUMMARY</c>: <c>on</c> or <c>off</c> (default): summary memory for long conversations.</summary>
+    public bool Summary { get; init; }
+
+    /// <summary><c>CHAT_SUMMARY_INSTRUCTION</c>; null keeps the default instruction.</summary>
+    public string? SummaryInstruction { get; init; }
+
+    /// <summary><c>CHAT_SUMMARY_MAX_TOKENS</c>; null keeps the use case's default (500).</summary>
+    public int? SummaryMaxTokens { get; init; }
+
+    /// <summary><c>CHAT_PRICES</c>: the price table (<c>pattern=input/output[/cache read[/cache write]]</c> per 1,000 tokens, comma-separated).</summary>
+    public string? Prices { get; init; }
+
     /// <summary><c>AWS_ENDPOINT_URL_DYNAMODB</c>, else <c>AWS_ENDPOINT_URL</c>: a DynamoDB-compatible endpoint (tests, DynamoDB Local).</summary>
     public string? DynamoDbEndpoint { get; init; }
 
@@ -133,6 +145,15 @@ public sealed record ChatBedrockSettings
             PerformanceLatency = Text("CHAT_PERFORMANCE_LATENCY"),
             ServiceTier = Text("CHAT_SERVICE_TIER"),
             AdditionalModelRequestFields = Text("CHAT_ADDITIONAL_MODEL_REQUEST_FIELDS"),
+            Summary = Parse("CHAT_SUMMARY", "'on' or 'off'", s => s.ToUpperInvariant() switch
+            {
+                "ON" or "TRUE" => true,
+                "OFF" or "FALSE" => false,
+                _ => (bool?)null,
+            }) ?? false,
+            SummaryInstruction = Text("CHAT_SUMMARY_INSTRUCTION"),
+            SummaryMaxTokens = Parse<int>("CHAT_SUMMARY_MAX_TOKENS", "an integer", s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : (int?)null),
+            Prices = Text("CHAT_PRICES"),
             DynamoDbEndpoint = Text("AWS_ENDPOINT_URL_DYNAMODB") ?? Text("AWS_ENDPOINT_URL"),
             BedrockEndpoint = Text("AWS_ENDPOINT_URL_BEDROCK_RUNTIME") ?? Text("AWS_ENDPOINT_URL"),
             Configuration = configuration,

@@ -18,6 +18,9 @@ public static class ChatBedrockHostingServiceCollectionExtensions
         (typeof(ConversationOptions), nameof(ConversationOptions.Temperature), "CHAT_TEMPERATURE"),
         (typeof(ConversationOptions), nameof(ConversationOptions.MaxInputLength), "CHAT_MAX_INPUT_CHARS"),
         (typeof(ConversationOptions), nameof(ConversationOptions.SystemPrompt), "CHAT_SYSTEM_PROMPT"),
+        (typeof(ConversationOptions), nameof(ConversationOptions.SummaryInstruction), "CHAT_SUMMARY_INSTRUCTION"),
+        (typeof(ConversationOptions), nameof(ConversationOptions.SummaryMaxTokens), "CHAT_SUMMARY_MAX_TOKENS"),
+        (typeof(ConversationOptions), nameof(ConversationOptions.Prices), "CHAT_PRICES"),
         (typeof(ChatHttpOptions), nameof(ChatHttpOptions.AllowedOrigins), "CHAT_CORS_ALLOWED_ORIGINS"),
         (typeof(ChatHttpOptions), nameof(ChatHttpOptions.TrustedOrigins), "CHAT_TRUSTED_ORIGINS"),
         (typeof(DynamoDbStoreOptions), nameof(DynamoDbStoreOptions.TableName), "CHAT_TABLE_NAME"),
@@ -60,6 +63,10 @@ public static class ChatBedrockHostingServiceCollectionExtensions
             o.MaxTokens = settings.MaxTokens ?? o.MaxTokens;
             o.Temperature = settings.Temperature ?? o.Temperature;
             o.MaxInputLength = settings.MaxInputChars ?? o.MaxInputLength;
+            o.Summary = settings.Summary || o.Summary;
+            o.SummaryInstruction = settings.SummaryInstruction ?? o.SummaryInstruction;
+            o.SummaryMaxTokens = settings.SummaryMaxTokens ?? o.SummaryMaxTokens;
+            o.Prices = settings.Prices ?? o.Prices;
             o.ProposeTitles |= settings.ProposeTitles;
         });
         services.AddChatHttp(o =>

@@ -22,6 +22,7 @@ internal static class ChatRoutes
             new("/status", ["GET"], Endpoint<StatusEndpoint>()),
             new("/assets/{*file}", ["GET"], Endpoint<PageEndpoint>(), Name: "/assets/*", When: r => PageAssets.TryGet(r.Path, out _)),
             new("/sessions/{id}/messages", ["GET"], Endpoint<SessionMessagesEndpoint>(), OwnSiteOnly: true),
+            new("/sessions/{id}/usage", ["GET"], Endpoint<SessionUsageEndpoint>(), OwnSiteOnly: true),
             new("/sessions/{id}/turns/last", ["POST"], Endpoint<LastTurnEndpoint>(), OwnSiteOnly: true),
             new("/sessions/import", ["POST"], Endpoint<SessionImportEndpoint>(), OwnSiteOnly: true),
             new("/sessions/{id}", ["DELETE"], Endpoint<SessionDeleteEndpoint>(), OwnSiteOnly: true),

@@ -52,8 +52,21 @@ public sealed class BedrockLanguageModelTests : LanguageModelConformanceTests, I
         var updates = await CollectAsync(bed.Model.StreamAsync(Request(), Ct));
 
         updates.OfType<ModelTextDelta>().Select(d => d.Text).Should().Equal("One", ", two", ", three", ".");
-        updates[^1].Should().Be(new ModelStreamEnd(new ModelUsage(7, 4), StopReasons.EndTurn));
+        updates[^1].Should().Be(new ModelStreamEnd(new ModelUsage(7, 4), StopReasons.EndTurn) { ModelId = bed.Emulator.Requests.Single().ModelId });
         bed.Emulator.Requests.Should().ContainSingle().Which.Operation.Should().Be("converse-stream");
+    }
+
+    [Fact]
+    public async Task CompleteAndStream_NameTheModelThatAnswered_SoTheAnswerIsStoredWithIt()
+    {
+        var bed = await _beds.StartAsync(o => o.ModelId = "us.anthropic.claude-3-haiku-20240307-v1:0");
+        bed.Emulator.Enqueue(BedrockReply.Text("a"), times: 2);
+
+        var response = await bed.Model.CompleteAsync(Request(), Ct);
+        var end = (await CollectAsync(bed.Model.StreamAsync(Request(), Ct))).OfType<ModelStreamEnd>().Single();
+
+        response.ModelId.Should().Be("us.anthropic.claude-3-haiku-20240307-v1:0");
+        end.ModelId.Should().Be("us.anthropic.claude-3-haiku-20240307-v1:0");
     }
 
     [Fact]

@@ -134,6 +134,43 @@ public sealed class LangChainFormatTests(DynamoDbFixture dynamo)
     }
 
     [Fact]
+    public async Task AppendTurn_WithUsage_WritesLangChainsUsageMetadataAndResponseMetadata()
+    {
+        var id = SessionId.New();
+        var usage = new MessageUsage(100, 20, CacheReadTokens: 2000, CacheWriteTokens: 50, ModelId: "anthropic.claude-3-haiku-20240307-v1:0");
+
+        await dynamo.Repository(DynamoDbStoreLayout.LangChain).AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q"), ChatMessage.Assistant("a") with { Usage = usage }), Ct);
+
+        var (_, ai) = Unpack((await dynamo.GetLangChainItemAsync(id))["History"].L[1]);
+        var metadata = ai["usage_metadata"].M;
+        // LangChain's input_tokens is the whole prompt; the cache's share is in input_token_details.
+        metadata["input_tokens"].N.Should().Be("2150");
+        metadata["output_tokens"].N.Should().Be("20");
+        metadata["total_tokens"].N.Should().Be("2170");
+        metadata["input_token_details"].M["cache_read"].N.Should().Be("2000");
+        metadata["input_token_details"].M["cache_creation"].N.Should().Be("50");
+        ai["response_metadata"].M["model_id"].S.Should().Be(usage.ModelId);
+        ai["response_metadata"].M["model_name"].S.Should().Be(usage.ModelId);
+        (await dynamo.Repository(DynamoDbStoreLayout.LangChain).LoadAsync(id, null, Ct))[1].Usage.Should().Be(usage);
+    }
+
+    [Fact]
+    public async Task AppendTurn_OfAnInterruptedAnswerWithUsage_KeepsTheStopReasonAndTheModelInOneResponseMetadata()
+    {
+        var id = SessionId.New();
+        var usage = new MessageUsage(10, 5, ModelId: "m1");
+
+        await dynamo.Repository(DynamoDbStoreLayout.LangChain).AppendTurnAsync(
+            id, new ChatTurn(ChatMessage.User("q"), ChatMessage.Assistant("cut") with { Interrupted = true, Usage = usage }), Ct);
+
+        var (_, ai) = Unpack((await dynamo.GetLangChainItemAsync(id))["History"].L[1]);
+        ai["response_metadata"].M[LangChainMessages.StopReasonField].S.Should().Be(LangChainMessages.Interrupted);
+        ai["response_metadata"].M["model_id"].S.Should().Be("m1");
+        var loaded = (await dynamo.Repository(DynamoDbStoreLayout.LangChain).LoadAsync(id, null, Ct))[1];
+        (loaded.Interrupted, loaded.Usage).Should().Be((true, usage));
+    }
+
+    [Fact]
     public async Task AppendTurn_WithAnIdempotencyKey_KeepsItBesideTypeAndData_WherePythonDoesNotLook()
     {
         var fixture = DynamoDbJson.ReadItemFile("langchain-core-0.3.json")["History"].L;

@@ -53,6 +53,24 @@ public sealed class LangChainJsTests(DynamoDbFixture dynamo)
 
     [Theory]
     [MemberData(nameof(Tables))]
+    public async Task TurnWithUsageAndASummary_LangChainJsStillReadsAndContinuesIt(string table)
+    {
+        var (js, repository) = On(table);
+        var id = SessionId.New();
+        var usage = new MessageUsage(100, 20, 2000, 50, "anthropic.claude-3-haiku-20240307-v1:0");
+        await repository.AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q1"), ChatMessage.Assistant("a1") with { Usage = usage }), Ct);
+        await repository.SaveSummaryAsync(id, new ConversationSummary("要約", 2, usage), Ct);
+
+        (await js.ReadAsync(id)).Should().Equal(new JsMessage("human", "q1"), new("ai", "a1"));
+        await js.AddAsync(id, new("human", "q2"), new("ai", "a2"));
+
+        var messages = await repository.LoadAsync(id, null, Ct);
+        messages.Select(m => (m.Content, m.Usage)).Should().Equal(("q1", null), ("a1", usage), ("q2", null), ("a2", null));
+        (await repository.LoadSummaryAsync(id, Ct))!.Text.Should().Be("要約", "LangChain.js appends to the list and leaves other attributes alone");
+    }
+
+    [Theory]
+    [MemberData(nameof(Tables))]
     public async Task TurnWithAnIdempotencyKey_LangChainJsReadsIt_AndChatBedrockKeepsTheKey(string table)
     {
         var (js, repository) = On(table);

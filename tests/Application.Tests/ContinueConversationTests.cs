@@ -39,7 +39,7 @@ public sealed class ContinueConversationTests
         var stored = await _repository.LoadAsync(reply.SessionId, null, Ct);
         stored.Should().BeEquivalentTo([
             ChatMessage.User("おはよう", _time.GetUtcNow()),
-            ChatMessage.Assistant("こんにちは！", _time.GetUtcNow()),
+            ChatMessage.Assistant("こんにちは！", _time.GetUtcNow()) with { Usage = reply.Usage.ToMessageUsage("scripted-model") },
         ]);
     }
 

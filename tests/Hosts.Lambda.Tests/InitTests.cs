@@ -19,6 +19,9 @@ public sealed class InitTests
     [InlineData("CHAT_TRUSTED_ORIGINS", "not an origin")]
     [InlineData("AWS_ENDPOINT_URL_DYNAMODB", "localhost:8000")]
     [InlineData("AWS_LAMBDA_LOG_LEVEL", "LOUD")]
+    [InlineData("CHAT_SUMMARY", "maybe")]
+    [InlineData("CHAT_SUMMARY_MAX_TOKENS", "10")]
+    [InlineData("CHAT_PRICES", "claude=cheap")]
     public async Task InvalidSetting_IsAnInitErrorNamingTheVariable_AndTheProcessExits1(string variable, string value)
     {
         await using var host = LambdaHostFixture.Start(new() { [variable] = value });

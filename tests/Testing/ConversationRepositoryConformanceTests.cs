@@ -169,6 +169,78 @@ public abstract class ConversationRepositoryConformanceTests
     }
 
     [Fact]
+    public async Task AppendTurn_WithUsage_RoundTripsTheAnswersTokenCountsAndModelId()
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = SessionId.New();
+        var usage = new MessageUsage(120, 45, CacheReadTokens: 2048, CacheWriteTokens: 300, ModelId: "anthropic.claude-3-haiku-20240307-v1:0");
+        await repository.AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q"), ChatMessage.Assistant("a") with { Usage = usage }), Ct);
+        await repository.AppendTurnAsync(id, Turn("q2", "a2"), Ct);
+
+        var messages = await repository.LoadAsync(id, null, Ct);
+
+        messages.Select(m => m.Usage).Should().Equal(null, usage, null, null);
+    }
+
+    [Fact]
+    public async Task LoadSummary_OfASessionWithout_IsNull()
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = SessionId.New();
+        await repository.AppendTurnAsync(id, Turn("q", "a"), Ct);
+
+        (await repository.LoadSummaryAsync(id, Ct)).Should().BeNull();
+        (await repository.LoadSummaryAsync(SessionId.New(), Ct)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task SaveSummary_ThenLoad_RoundTripsAndASecondSaveReplacesIt()
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = SessionId.New();
+        await repository.AppendTurnAsync(id, Turn("q", "a"), Ct);
+        var at = new DateTimeOffset(2026, 12, 4, 9, 30, 0, 123, TimeSpan.Zero);
+        var first = new ConversationSummary("ユーザーは新潟の天気を尋ねた。", 2, new MessageUsage(50, 20, ModelId: "m1"), at);
+        var second = new ConversationSummary("Updated summary 🌤️\nline two", 4, new MessageUsage(90, 35, 10, 5, "m2"), at.AddMinutes(1));
+
+        await repository.SaveSummaryAsync(id, first, Ct);
+        (await repository.LoadSummaryAsync(id, Ct)).Should().Be(first);
+        await repository.SaveSummaryAsync(id, second, Ct);
+
+        (await repository.LoadSummaryAsync(id, Ct)).Should().Be(second);
+        (await repository.LoadAsync(id, null, Ct)).Select(m => m.Content).Should().Equal("q", "a");
+    }
+
+    [Fact]
+    public async Task SaveSummary_ThenAppendTurn_KeepsBoth()
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = SessionId.New();
+        await repository.AppendTurnAsync(id, Turn("q0", "a0"), Ct);
+        var summary = new ConversationSummary("s", 2);
+
+        await repository.SaveSummaryAsync(id, summary, Ct);
+        await repository.AppendTurnAsync(id, Turn("q1", "a1"), Ct);
+
+        (await repository.LoadSummaryAsync(id, Ct)).Should().Be(summary);
+        (await repository.LoadAsync(id, null, Ct)).Select(m => m.Content).Should().Equal("q0", "a0", "q1", "a1");
+    }
+
+    [Fact]
+    public async Task Delete_RemovesTheSummaryToo()
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = SessionId.New();
+        await repository.AppendTurnAsync(id, Turn("q", "a"), Ct);
+        await repository.SaveSummaryAsync(id, new ConversationSummary("s", 2), Ct);
+
+        await repository.DeleteAsync(id, Ct);
+
+        (await repository.LoadSummaryAsync(id, Ct)).Should().BeNull();
+        (await repository.LoadAsync(id, null, Ct)).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task AppendTurn_WithAnInterruptedAnswer_LoadsItMarked_AndWholeAnswersUnmarked()
     {
         var repository = await CreateRepositoryAsync();
@@ -197,6 +269,23 @@ public abstract class ConversationRepositoryConformanceTests
             (ChatRole.User, "q0", false), (ChatRole.Assistant, "a0", false), (ChatRole.User, "q1 edited", false), (ChatRole.Assistant, "a1 again", false));
         await repository.AppendTurnAsync(id, Turn("q2", "a2"), Ct);
         (await repository.LoadAsync(id, null, Ct)).Select(m => m.Content).Should().EndWith(["a1 again", "q2", "a2"]);
+    }
+
+    [Fact]
+    public async Task AppendTurn_ThenReplaceLastTurn_KeepsUsageInterruptedAndRequestIdTogether()
+    {
+        var repository = await CreateRepositoryAsync();
+        var id = SessionId.New();
+        var first = new MessageUsage(10, 5, ModelId: "m1");
+        var second = new MessageUsage(20, 7, 3, 2, "m2");
+        await repository.AppendTurnAsync(id, new ChatTurn(ChatMessage.User("q") with { RequestId = "k" }, ChatMessage.Assistant("cut") with { Interrupted = true, Usage = first }), Ct);
+
+        var loaded = await repository.LoadAsync(id, null, Ct);
+        loaded.Select(m => (m.RequestId, m.Interrupted, m.Usage)).Should().Equal(("k", false, null), (null, true, first));
+
+        (await repository.ReplaceLastTurnAsync(id, Turn("q", "cut"), new ChatTurn(ChatMessage.User("q"), ChatMessage.Assistant("whole") with { Usage = second }), Ct))
+            .Should().BeTrue();
+        (await repository.LoadAsync(id, null, Ct))[1].Should().Match<ChatMessage>(m => m.Content == "whole" && !m.Interrupted && m.Usage == second);
     }
 
     [Fact]

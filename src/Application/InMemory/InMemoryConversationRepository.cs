@@ -7,6 +7,7 @@ namespace ChatBedrock.Application.InMemory;
 internal sealed class InMemoryConversationRepository : IConversationRepository
 {
     private readonly ConcurrentDictionary<string, List<ChatMessage>> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConversationSummary> _summaries = new(StringComparer.Ordinal);
 
     public string Name => "memory";
 
@@ -89,6 +90,7 @@ internal sealed class InMemoryConversationRepository : IConversationRepository
     public Task DeleteAsync(SessionId sessionId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        _summaries.TryRemove(sessionId.Value, out _);
         if (_sessions.TryRemove(sessionId.Value, out var messages))
         {
             lock (messages)
@@ -97,6 +99,20 @@ internal sealed class InMemoryConversationRepository : IConversationRepository
             }
         }
 
+        return Task.CompletedTask;
+    }
+
+    public Task<ConversationSummary?> LoadSummaryAsync(SessionId sessionId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_summaries.TryGetValue(sessionId.Value, out var summary) ? summary : null);
+    }
+
+    public Task SaveSummaryAsync(SessionId sessionId, ConversationSummary summary, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        cancellationToken.ThrowIfCancellationRequested();
+        _summaries[sessionId.Value] = summary;
         return Task.CompletedTask;
     }
 }

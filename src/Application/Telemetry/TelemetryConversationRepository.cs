@@ -71,6 +71,18 @@ public sealed class TelemetryConversationRepository : IConversationRepository
     public Task<bool> ReplaceLastTurnAsync(SessionId sessionId, ChatTurn expectedLast, ChatTurn replacement, CancellationToken cancellationToken) =>
         TraceAsync("replace_last_turn", () => _inner.ReplaceLastTurnAsync(sessionId, expectedLast, replacement, cancellationToken));
 
+    /// <inheritdoc />
+    public Task<ConversationSummary?> LoadSummaryAsync(SessionId sessionId, CancellationToken cancellationToken) =>
+        TraceAsync("load_summary", () => _inner.LoadSummaryAsync(sessionId, cancellationToken));
+
+    /// <inheritdoc />
+    public Task SaveSummaryAsync(SessionId sessionId, ConversationSummary summary, CancellationToken cancellationToken) =>
+        TraceAsync("save_summary", async () =>
+        {
+            await _inner.SaveSummaryAsync(sessionId, summary, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
     private async Task<T> TraceAsync<T>(string operation, Func<Task<T>> call)
     {
         var (activity, tags, started) = Start(operation);

@@ -98,6 +98,13 @@ export async function importChat(exported) {
   return (await response.json()).session_id;
 }
 
+/** The chat's usage ({usage: {input_tokens, …, estimated_cost?}, models, summary?}); null for a chat with none (404). */
+export async function getUsage(id, signal) {
+  const response = await request(`${sessionPath(id)}/usage`, { headers: { accept: "application/json" }, signal });
+  if (response.status === 404) return null;
+  return (await ok(response)).json();
+}
+
 /** Deletes the chat on the server; one already gone (404) counts as deleted. */
 export async function deleteSession(id) {
   const response = await request(sessionPath(id), { method: "DELETE" });

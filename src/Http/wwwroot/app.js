@@ -9,11 +9,12 @@ import { createStatus } from "./status.js";
 import { createTransfer } from "./transfer.js";
 import { createTurns } from "./turn.js";
 import { createUndo } from "./undo.js";
+import { createUsage } from "./usage.js";
 import { createView } from "./view.js";
 
 const ui = Object.fromEntries(["menu-toggle", "status", "new-chat", "sessions", "session-list", "sessions-empty",
   "session-filter", "sessions-no-match", "notice", "chat", "messages", "welcome", "announcer", "undo-bar", "undo-text",
-  "undo-delete", "char-count", "composer", "input", "send", "stop", "chat-tools", "export-markdown", "export-json",
+  "undo-delete", "char-count", "usage", "composer", "input", "send", "stop", "chat-tools", "export-markdown", "export-json",
   "import-chat", "import-file"].map((id) => [id, document.getElementById(id)]));
 
 // Parts that need each other (a new chat stops the turn, a turn names the chat, the composer sends through the turn)
@@ -42,7 +43,14 @@ const sessions = createSessionList(
     onDelete: (id) => chat.remove(id),
     onRename: (id, title) => chat.rename(id, title),
   });
-const chat = createChat({ view, sessions, composer, undo, leaveTurn: () => turns.leave(), onShow: () => transfer.update() });
+const usage = createUsage(ui.usage);
+const chat = createChat({
+  view, sessions, composer, undo, leaveTurn: () => turns.leave(),
+  onShow: (id) => {
+    transfer.update();
+    usage.show(id);
+  },
+});
 const transfer = createTransfer(
   {
     exportMarkdown: ui["export-markdown"], exportJson: ui["export-json"], importButton: ui["import-chat"],
@@ -58,7 +66,7 @@ const transfer = createTransfer(
     },
     view,
   });
-const turns = createTurns({ view, composer, chat, onModelProblem: status.refresh });
+const turns = createTurns({ view, composer, chat, onModelProblem: status.refresh, onStored: usage.refresh });
 
 ui["new-chat"].addEventListener("click", () => {
   sessions.setDrawer(false);

@@ -11,8 +11,8 @@ export const UNDO_MS = 6000;
 
 /**
  * view: view.js; sessions: session-list.js; composer: composer.js; undo: undo.js; leaveTurn(): the conversation is
- * going away, so a turn in flight goes on in the background and a failed one is dropped (turn.js); onShow(): another
- * chat (or none) is open now.
+ * going away, so a turn in flight goes on in the background and a failed one is dropped (turn.js); onShow(id): another
+ * chat (or none, id null) is open now (transfer.js, usage.js).
  */
 export function createChat({ view, sessions, composer, undo, leaveTurn, onShow = () => {} }) {
   let sessionId = null; // the open chat; null until the server mints an id for a new one
@@ -31,7 +31,7 @@ export function createChat({ view, sessions, composer, undo, leaveTurn, onShow =
     const title = saved.titleOf(id);
     document.title = title ? `${title} · ChatBedrock` : "ChatBedrock";
     refreshList();
-    onShow();
+    onShow(id);
   }
 
   function newChat({ push = true } = {}) {

@@ -5,8 +5,11 @@
 import * as api from "./api.js";
 import { describe, asChatError } from "./errors.js";
 
-/** view: view.js; composer: composer.js; chat: chat.js; onModelProblem(): the model's status may have changed. */
-export function createTurns({ view, composer, chat, onModelProblem }) {
+/**
+ * view: view.js; composer: composer.js; chat: chat.js; onModelProblem(): the model's status may have changed;
+ * onStored(id): a turn of chat id is stored (usage.js).
+ */
+export function createTurns({ view, composer, chat, onModelProblem, onStored = () => {} }) {
   // The turn in flight, or the last one that failed: {input, user, answer, error, controller, text, before, unsure, requestId}.
   let turn = null;
 
@@ -136,6 +139,7 @@ export function createTurns({ view, composer, chat, onModelProblem }) {
     view.setText(current.answer, current.text);
     view.markLastTurn();
     chat.remember(current.input);
+    onStored(chat.id());
     if (reply.title) chat.proposeTitle(reply.title);
     turn = null;
     view.announce(current.answer.querySelector(".body").textContent);

@@ -47,7 +47,10 @@ public sealed class ChatPageFixture : IAsyncLifetime
 
         // Chat pages should look the same whatever the machine's settings: a fixed timeout for slow, shared CI machines.
         Assertions.SetDefaultExpectTimeout(15_000);
-        _host = await RunningHost.StartAsync(providers: [new ScriptedModelProvider(Model), new Models.LocalModelProvider()]);
+        // A price for the scripted model, so the page's usage line shows a cost (ChatPageUsageTests).
+        _host = await RunningHost.StartAsync(
+            args: ["--Conversation:Prices", $"{ScriptedModelProvider.ModelId}=0.25/1.25"],
+            providers: [new ScriptedModelProvider(Model), new Models.LocalModelProvider()]);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true });
     }
