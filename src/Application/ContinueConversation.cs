@@ -1,3 +1,4 @@
+// Over 250 lines: the turn's two entry points (whole and streamed) share its preparation, replay, storing and telemetry.
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using ChatBedrock.Application.Telemetry;

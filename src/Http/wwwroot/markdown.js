@@ -1,3 +1,4 @@
+// Over 250 lines: one renderer, blocks and inlines, kept as a single reviewable unit.
 // A small Markdown renderer for untrusted model output (ADR 0041). It never parses HTML: every piece of the
 // text becomes a DOM text node or an element this file names, so markup in the text shows as text. Links are
 // kept only for http(s) and mailto; images are never loaded (no external request), only linked.
