@@ -23,7 +23,7 @@ export function createStatus(line) {
         const name = [model?.model_id, model?.provider].filter(Boolean).join(" · ");
         expanded = false;
         line.classList.remove("warn");
-        line.textContent = `${name || "Model"}${store ? ` · history: ${store}` : ""}`;
+        line.textContent = `${name || "Model"}${store ? ` · store: ${store}` : ""}`;
         line.title = line.textContent;
         line.hidden = false;
       }
