@@ -1,5 +1,3 @@
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 using ChatBedrock.Domain;
 
 namespace ChatBedrock.Adapters.DynamoDb;
@@ -12,40 +10,8 @@ namespace ChatBedrock.Adapters.DynamoDb;
 internal sealed partial class LangChainConversationRepository
 {
     public Task<ConversationSummary?> LoadSummaryAsync(SessionId sessionId, CancellationToken cancellationToken) =>
-        table.GuardAsync("GetItem", async () =>
-        {
-            var response = await table.Client.GetItemAsync(
-                new GetItemRequest
-                {
-                    TableName = table.Name,
-                    Key = table.Key(sessionId),
-                    ConsistentRead = table.Options.ConsistentRead,
-                    ProjectionExpression = "#summary",
-                    ExpressionAttributeNames = new Dictionary<string, string>(StringComparer.Ordinal) { ["#summary"] = UsageAttributes.SummaryAttribute },
-                    ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
-                },
-                cancellationToken).ConfigureAwait(false);
-            table.Consumed("GetItem", response.ConsumedCapacity);
-            return UsageAttributes.SummaryFromMap(response.Item?.GetValueOrDefault(UsageAttributes.SummaryAttribute));
-        }, cancellationToken);
+        table.LoadSummaryAsync(table.Key(sessionId), cancellationToken);
 
-    public Task SaveSummaryAsync(SessionId sessionId, ConversationSummary summary, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(summary);
-        return table.GuardAsync("UpdateItem", async () =>
-        {
-            var response = await table.Client.UpdateItemAsync(
-                new UpdateItemRequest
-                {
-                    TableName = table.Name,
-                    Key = table.Key(sessionId),
-                    UpdateExpression = "SET #summary = :summary",
-                    ExpressionAttributeNames = new Dictionary<string, string>(StringComparer.Ordinal) { ["#summary"] = UsageAttributes.SummaryAttribute },
-                    ExpressionAttributeValues = new Dictionary<string, AttributeValue>(StringComparer.Ordinal) { [":summary"] = UsageAttributes.SummaryToMap(summary) },
-                    ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
-                },
-                cancellationToken).ConfigureAwait(false);
-            table.Consumed("UpdateItem", response.ConsumedCapacity);
-        }, cancellationToken);
-    }
+    public Task SaveSummaryAsync(SessionId sessionId, ConversationSummary summary, CancellationToken cancellationToken) =>
+        table.SaveSummaryAsync(table.Key(sessionId), summary, cancellationToken);
 }
